@@ -1,0 +1,30 @@
+package org.dmemu.kern;
+
+import org.dmemu.sys.Buf;
+import org.dmemu.sys.Errno;
+
+/**
+ * An open block device node of the emulated {@code /dev}: a dm disk ({@code /dev/mapper/NAME})
+ * or a partition of an emulated disk ({@code /dev/wd1a}, {@code /dev/rwd1d}).
+ * Obtained from {@link Kernel#open(String)}, released by {@link #close()} (the device's close
+ * routine runs).
+ */
+public interface DiskHandle extends AutoCloseable {
+    /** The emulated path this handle was opened by. */
+    String path();
+
+    /** The device's strategy routine; the outcome is in {@code bp.error()} and {@code bp.resid()}. */
+    void strategy(Buf bp);
+
+    /** {@code DIOCGMEDIASIZE}: the size in bytes (0 for a dm device without an active table). */
+    long mediaSize();
+
+    /** {@code DIOCGSECTORSIZE}. */
+    int sectorSize();
+
+    /** {@code DIOCCACHESYNC}: flushes everything written to the backing store. */
+    Errno cacheSync();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,106 @@
+package org.dmemu.sys;
+
+/**
+ * Emulates {@code struct buf} (sys/sys/buf.h) as far as a disk strategy routine uses it.
+ *
+ * <p>A Buf is reusable and mutable: the caller fills it with {@link #setup}, hands it to a
+ * strategy routine, and reads {@link #error()} and {@link #resid()} when the routine returns.
+ * No exception is ever thrown on this path; the outcome is the errno in {@code b_error}.
+ *
+ * <p>Differences from NetBSD: completion is synchronous (the strategy routine has finished
+ * the buf when it returns), so there is no {@code biodone}/{@code biowait} pair; the data
+ * area is a Java array plus an offset instead of {@code b_data}.
+ */
+public final class Buf {
+    /** {@code DEV_BSIZE}: the unit of {@code b_blkno}. */
+    public static final int DEV_BSIZE = 512;
+    /** {@code DEV_BSHIFT}. */
+    public static final int DEV_BSHIFT = 9;
+
+    /** {@code B_READ} (sys/buf.h): the transfer reads from the device. */
+    public static final int B_READ = 0x00100000;
+    /** {@code B_WRITE}: no bit set. */
+    public static final int B_WRITE = 0;
+
+    private int flags;
+    private long blkno;
+    private int bcount;
+    private byte[] data;
+    private int dataOffset;
+    private Errno error = Errno.NONE;
+    private int resid;
+
+    /** Fills the buf for a new transfer: clears error and sets resid to 0. */
+    public Buf setup(int flags, long blkno, byte[] data, int dataOffset, int bcount) {
+        this.flags = flags;
+        this.blkno = blkno;
+        this.data = data;
+        this.dataOffset = dataOffset;
+        this.bcount = bcount;
+        this.error = Errno.NONE;
+        this.resid = 0;
+        return this;
+    }
+
+    /** {@code b_flags}. */
+    public int flags() {
+        return flags;
+    }
+
+    /** True if {@code B_READ} is set. */
+    public boolean isRead() {
+        return (flags & B_READ) != 0;
+    }
+
+    /** {@code b_blkno}: the block number in {@link #DEV_BSIZE} units. */
+    public long blkno() {
+        return blkno;
+    }
+
+    public void setBlkno(long blkno) {
+        this.blkno = blkno;
+    }
+
+    /** {@code b_bcount}: the byte count of the transfer. */
+    public int bcount() {
+        return bcount;
+    }
+
+    public void setBcount(int bcount) {
+        this.bcount = bcount;
+    }
+
+    /** {@code b_data}: the array holding the transfer's bytes, starting at {@link #dataOffset()}. */
+    public byte[] data() {
+        return data;
+    }
+
+    /** Where {@code b_data} starts inside {@link #data()}. */
+    public int dataOffset() {
+        return dataOffset;
+    }
+
+    /** {@code b_error}: {@link Errno#NONE} on success. */
+    public Errno error() {
+        return error;
+    }
+
+    public void setError(Errno error) {
+        this.error = error;
+    }
+
+    /** {@code b_resid}: the bytes not transferred. */
+    public int resid() {
+        return resid;
+    }
+
+    public void setResid(int resid) {
+        this.resid = resid;
+    }
+
+    @Override
+    public String toString() {
+        return "Buf[" + (isRead() ? "read" : "write") + " blkno=" + blkno + " bcount=" + bcount
+                + " error=" + error + " resid=" + resid + "]";
+    }
+}

@@ -1,0 +1,282 @@
+package org.dmemu.proplib;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Emulates prop_dictionary.c (NetBSD 10, rev 1.42) and prop_dictionary_util.c (rev 1.8):
+ * a map from byte-string keys to objects, kept sorted by key in C {@code strcmp} order
+ * (unsigned byte-wise), which is also the order in which it is externalized.
+ *
+ * <p>Keys are 0–{@value #MAX_KEY} bytes ({@code PDK_MAXKEY}); a longer key makes the setter
+ * fail. Setting an existing key replaces the value in place. Entries are held in two
+ * parallel arrays searched by binary search, as libprop does.
+ *
+ * <p>Differences from NetBSD: none in behaviour.
+ */
+public final class PropDictionary implements PropObject {
+    /** {@code PDK_MAXKEY}: the longest key in bytes. */
+    public static final int MAX_KEY = 128;
+
+    private static final byte[][] NO_KEYS = new byte[0][];
+    private static final PropObject[] NO_VALUES = new PropObject[0];
+
+    private byte[][] keys = NO_KEYS;
+    private PropObject[] values = NO_VALUES;
+    private int count;
+    private boolean immutable;
+
+    /** {@code prop_dictionary_create()}. */
+    public PropDictionary() {
+    }
+
+    /** {@code prop_dictionary_count()}. */
+    public int count() {
+        return count;
+    }
+
+    /** The key at sorted position {@code i} (a copy of its bytes). */
+    public byte[] keyBytesAt(int i) {
+        return keys(i).clone();
+    }
+
+    /** The key at sorted position {@code i}, decoded as UTF-8. */
+    public String keyAt(int i) {
+        return new String(keys(i), StandardCharsets.UTF_8);
+    }
+
+    /** The value at sorted position {@code i}. */
+    public PropObject valueAt(int i) {
+        keys(i);
+        return values[i];
+    }
+
+    private byte[] keys(int i) {
+        if (i < 0 || i >= count) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return keys[i];
+    }
+
+    /** The keys in sorted order, decoded as UTF-8. */
+    public List<String> keys() {
+        List<String> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(new String(keys[i], StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** {@code prop_dictionary_get(d, key)}: the value, or null if absent. */
+    public PropObject get(String key) {
+        return getBytes(utf8(key));
+    }
+
+    /** {@code prop_dictionary_get} with a key given as bytes. */
+    public PropObject getBytes(byte[] key) {
+        int i = find(key);
+        return i >= 0 ? values[i] : null;
+    }
+
+    /**
+     * {@code prop_dictionary_set(d, key, o)}: inserts or replaces. False if the dictionary is
+     * immutable or the key is longer than {@value #MAX_KEY} bytes.
+     */
+    public boolean set(String key, PropObject o) {
+        return setBytes(utf8(key), o);
+    }
+
+    /** {@code prop_dictionary_set} with a key given as bytes (the array is copied). */
+    public boolean setBytes(byte[] key, PropObject o) {
+        if (immutable || key.length > MAX_KEY || o == null) {
+            return false;
+        }
+        int i = find(key);
+        if (i >= 0) {
+            values[i] = o;
+            return true;
+        }
+        int at = -i - 1;
+        if (count == keys.length) {
+            int cap = keys.length + 16; // libprop's EXPAND_STEP
+            keys = Arrays.copyOf(keys, cap);
+            values = Arrays.copyOf(values, cap);
+        }
+        System.arraycopy(keys, at, keys, at + 1, count - at);
+        System.arraycopy(values, at, values, at + 1, count - at);
+        keys[at] = key.clone();
+        values[at] = o;
+        count++;
+        return true;
+    }
+
+    /** {@code prop_dictionary_remove(d, key)}. */
+    public void remove(String key) {
+        if (immutable) {
+            return;
+        }
+        int i = find(utf8(key));
+        if (i >= 0) {
+            System.arraycopy(keys, i + 1, keys, i, count - i - 1);
+            System.arraycopy(values, i + 1, values, i, count - i - 1);
+            count--;
+            keys[count] = null;
+            values[count] = null;
+        }
+    }
+
+    /** {@code prop_dictionary_make_immutable()}. */
+    public void makeImmutable() {
+        immutable = true;
+    }
+
+    public boolean isImmutable() {
+        return immutable;
+    }
+
+    /** Binary search: the index, or {@code -(insertion point) - 1}. */
+    private int find(byte[] key) {
+        int lo = 0;
+        int hi = count - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Arrays.compareUnsigned(keys[mid], key);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- prop_dictionary_util.c: typed getters (NetBSD 10 range rules) ----
+
+    /** {@code prop_dictionary_get_int32}. */
+    public OptionalInt getInt32(String key) {
+        return PropGet.int32(get(key));
+    }
+
+    /** {@code prop_dictionary_get_uint32}: the value in 0…2^32−1. */
+    public OptionalLong getUint32(String key) {
+        return PropGet.uint32(get(key));
+    }
+
+    /** {@code prop_dictionary_get_int64}. */
+    public OptionalLong getInt64(String key) {
+        return PropGet.int64(get(key));
+    }
+
+    /** {@code prop_dictionary_get_uint64}: the 64 bits, to be read as unsigned. */
+    public OptionalLong getUint64(String key) {
+        return PropGet.uint64(get(key));
+    }
+
+    /** {@code prop_dictionary_get_string}/{@code get_cstring_nocopy}: null unless a string. */
+    public String getString(String key) {
+        return PropGet.string(get(key));
+    }
+
+    /** {@code prop_dictionary_get_bool}: null unless a bool. */
+    public PropBool getBool(String key) {
+        return PropGet.bool(get(key));
+    }
+
+    /** The value if it is a dictionary, else null. */
+    public PropDictionary getDictionary(String key) {
+        return get(key) instanceof PropDictionary d ? d : null;
+    }
+
+    /** The value if it is an array, else null. */
+    public PropArray getArray(String key) {
+        return get(key) instanceof PropArray a ? a : null;
+    }
+
+    // ---- typed setters: set_intN → signed (decimal), set_uintN → unsigned (hex) ----
+
+    /** {@code prop_dictionary_set_int32}. */
+    public boolean setInt32(String key, int v) {
+        return set(key, PropNumber.signed(v));
+    }
+
+    /** {@code prop_dictionary_set_uint32} ({@code v} is taken modulo 2^32). */
+    public boolean setUint32(String key, long v) {
+        return set(key, PropNumber.unsigned(v & 0xffff_ffffL));
+    }
+
+    /** {@code prop_dictionary_set_int64}. */
+    public boolean setInt64(String key, long v) {
+        return set(key, PropNumber.signed(v));
+    }
+
+    /** {@code prop_dictionary_set_uint64} ({@code v}'s 64 bits read as unsigned). */
+    public boolean setUint64(String key, long v) {
+        return set(key, PropNumber.unsigned(v));
+    }
+
+    /** {@code prop_dictionary_set_string}/{@code set_cstring}. */
+    public boolean setString(String key, String v) {
+        return set(key, PropString.of(v));
+    }
+
+    /** {@code prop_dictionary_set_bool}. */
+    public boolean setBool(String key, boolean v) {
+        return set(key, PropBool.of(v));
+    }
+
+    /** {@code prop_dictionary_set_data}. */
+    public boolean setData(String key, byte[] v) {
+        return set(key, PropData.of(v));
+    }
+
+    @Override
+    public PropType type() {
+        return PropType.DICTIONARY;
+    }
+
+    /** {@code prop_dictionary_equals}: same count, and pairwise equal keys and values in order. */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof PropDictionary d) || d.count != count) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            if (!Arrays.equals(keys[i], d.keys[i]) || !values[i].equals(d.values[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = count;
+        for (int i = 0; i < count; i++) {
+            h = 31 * h + Arrays.hashCode(keys[i]);
+            h = 31 * h + values[i].hashCode();
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(keyAt(i)).append('=').append(values[i]);
+        }
+        return sb.append('}').toString();
+    }
+}
