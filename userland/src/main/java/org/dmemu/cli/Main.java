@@ -27,6 +27,10 @@ public final class Main {
         // Subcommands are added here as the modules that own them land.
         register("proplib", "proplib tools: canon (re-externalize a plist as libprop does)", org.dmemu.proplib.tool.ProplibTool::run);
         register("replay", "run ioctl requests and I/O directives against one emulated kernel", org.dmemu.replay.Replay::run);
+        register("disklabel", "print or write a NetBSD disklabel on an image",
+                org.dmemu.disklabel.tool.DisklabelTool::run);
+        register("mkdisk", "create a disk image with an MBR and a NetBSD disklabel",
+                org.dmemu.disklabel.tool.MkdiskTool::run);
     }
 
     private Main() {
