@@ -26,6 +26,7 @@ public final class Main {
     static {
         // Subcommands are added here as the modules that own them land.
         register("replay", "run ioctl requests and I/O directives against one emulated kernel", org.dmemu.replay.Replay::run);
+        register("proplib", "proplib tools: canon (re-externalize a plist as libprop does)", org.dmemu.proplib.tool.ProplibTool::run);
     }
 
     private Main() {
