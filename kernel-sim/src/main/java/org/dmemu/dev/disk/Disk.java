@@ -181,7 +181,7 @@ public final class Disk implements AutoCloseable {
             if (left == 0) {
                 bp.setResid(bcount);
                 if (trace != null) {
-                    trace.line(depth, "bounds_check: EOF at blkno " + blkno);
+                    traceEof(blkno, depth);
                 }
                 return;
             }
@@ -194,8 +194,7 @@ public final class Disk implements AutoCloseable {
         }
         long raw = (blkno >> blkshift) + (part == RAW_PART ? 0 : poff);
         if (trace != null) {
-            trace.line(depth, driver.prefix() + "strategy " + name + (char) ('a' + part) + " blkno " + blkno
-                    + " -> sector " + raw + ", " + bcount + " bytes " + (bp.isRead() ? "read" : "write"));
+            traceTransfer(part, bp, raw, depth);
         }
         long pos = raw * secsize;
         boolean ok = bp.isRead() ? store.read(pos, bp.data(), bp.dataOffset(), bcount)
@@ -205,6 +204,16 @@ public final class Disk implements AutoCloseable {
             return;
         }
         bp.setResid(0);
+    }
+
+    /** Built out of line so that the strategy routine stays small enough to inline. */
+    private void traceTransfer(int part, Buf bp, long raw, int depth) {
+        trace.line(depth, driver.prefix() + "strategy " + name + (char) ('a' + part) + " blkno " + bp.blkno()
+                + " -> sector " + raw + ", " + bp.bcount() + " bytes " + (bp.isRead() ? "read" : "write"));
+    }
+
+    private void traceEof(long blkno, int depth) {
+        trace.line(depth, "bounds_check: EOF at blkno " + blkno);
     }
 
     private void finish(Buf bp, Errno e, int depth, String why) {
