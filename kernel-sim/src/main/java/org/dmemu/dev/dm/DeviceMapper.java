@@ -391,7 +391,7 @@ public final class DeviceMapper {
             noDevice(bp, bcount);
             return;
         }
-        final DmTable.Reader reader = DmTable.READER.get();
+        final DmTable.Reader reader = reader(bp);
         final DmTable t = dmv.tableHead.acquireActive(reader);
         try {
             // checked after taking the table: a remove unlinks before it retires the table
@@ -489,6 +489,16 @@ public final class DeviceMapper {
         } finally {
             DmTableHead.release(reader);
         }
+    }
+
+    /** The calling thread's reader context, cached in {@code b_private} of a reused buf. */
+    private static DmTable.Reader reader(Buf bp) {
+        if (bp.priv() instanceof DmTable.Reader r && r.owner == Thread.currentThread()) {
+            return r;
+        }
+        DmTable.Reader r = DmTable.READER.get();
+        bp.setPriv(r);
+        return r;
     }
 
     private Errno issue(DmTableEntry en, int index, Buf bp, Buf nb, Buf scratch, long dataOff, int len, long nblk) {

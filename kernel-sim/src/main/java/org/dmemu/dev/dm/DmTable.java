@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.dmemu.sys.Buf;
@@ -30,6 +31,10 @@ import org.dmemu.sys.Buf;
  * lock, no read-modify-write on the I/O path (see {@link DmTableHead} for the protocol).
  */
 public final class DmTable {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** A number naming this table in reader slots (a long, not a reference: no GC barrier). */
+    final long id = IDS.incrementAndGet();
     final ArrayList<DmTableEntry> entries = new ArrayList<>();
 
     /** Frozen view, valid once {@link #freeze()} ran. */
@@ -84,7 +89,8 @@ public final class DmTable {
      */
     static final class Reader {
         long p0, p1, p2, p3, p4, p5, p6;
-        volatile DmTable reading;
+        /** The {@link DmTable#id} of the table this thread is inside, 0 outside. */
+        volatile long reading;
         long q0, q1, q2, q3, q4, q5, q6;
         final Buf nb = new Buf();
         final Buf scratch = new Buf();
@@ -101,7 +107,7 @@ public final class DmTable {
 
     static {
         try {
-            READING = MethodHandles.lookup().findVarHandle(Reader.class, "reading", DmTable.class);
+            READING = MethodHandles.lookup().findVarHandle(Reader.class, "reading", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -115,19 +121,19 @@ public final class DmTable {
 
     /** Marks the slot as inside this table (a volatile store: ordered before the re-check). */
     void enter(Reader r) {
-        r.reading = this;
+        r.reading = id;
     }
 
     /** Leaves the table (a release store: the reads done inside happen-before a writer's scan). */
     static void exit(Reader r) {
-        READING.setRelease(r, (DmTable) null);
+        READING.setRelease(r, 0L);
     }
 
     /** The number of threads inside this table now ({@code io_cnt}). */
     long readers() {
         long n = 0;
         for (Reader r : READERS) {
-            if (r.reading == this) {
+            if (r.reading == id) {
                 n++;
             }
         }
@@ -138,7 +144,7 @@ public final class DmTable {
     void awaitDrained() {
         for (Reader r : READERS) {
             int spins = 0;
-            while (r.reading == this) {
+            while (r.reading == id) {
                 if (++spins < 100) {
                     Thread.onSpinWait();
                 } else if (spins < 200) {
