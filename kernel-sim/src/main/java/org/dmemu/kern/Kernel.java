@@ -193,6 +193,9 @@ public final class Kernel implements AutoCloseable {
 
     private static IoctlResult diskIoctl(Disk d, long cmd, byte[] arg) {
         byte[] buf = new byte[8];
+        if (arg != null) {
+            System.arraycopy(arg, 0, buf, 0, Math.min(arg.length, 8));
+        }
         Errno e = d.ioctl(cmd, buf);
         if (e != Errno.NONE) {
             return new IoctlResult(e.number(), new byte[0]);
