@@ -25,6 +25,7 @@ public final class Main {
 
     static {
         // Subcommands are added here as the modules that own them land.
+        register("replay", "run ioctl requests and I/O directives against one emulated kernel", org.dmemu.replay.Replay::run);
     }
 
     private Main() {
