@@ -1141,6 +1141,188 @@ c.write(mapper('m'), 0, 1024, 32, 0, 0)
 c.read(RWD0D, 600, 1024, 0, 0, pattern(32, 1024))
 c.read(RWD1D, 600, 1024, 0, 0, pattern(31, 1024))
 
+# ============================ second batch: finer points ======================================
+
+def stripe_map(blk, count, chunk, devs):
+    """dm-driver §7.2 strategy formula for one block: (device path, device block)."""
+    stripe, off = divmod(blk, chunk)
+    dev = stripe % count
+    row = stripe // count
+    path, offset = devs[dev]
+    return path, row * chunk + off + offset
+
+
+c = case('io/striped_odd_chunk', """
+dm-driver §7.2: 3 stripes, chunk 3 sectors (not a power of two): wd0d@1000, wd1d@1000,
+wd0d@2000 (the same disk twice shares one pdev; deps dedups it: [0x3, 0x13]). A write of
+blocks 4..20 (17 sectors) is checked sector by sector on the raw disks using
+stripe = b / 3, off = b % 3, device = stripe % 3, device block = (stripe / 3)·3 + off + offset;
+reading the whole device back gives zeros outside 4..20.""")
+DEVS = [(RWD0D, 1000), (RWD1D, 1000), (RWD0D, 2000)]
+device(c, 'so', 1, [ent(0, 36, 'striped', '3 3 %s 1000 %s 1000 %s 2000' % (WD0D, WD1D, WD0D))])
+deps(c, 'so', 1, [DT0, DT1])
+W = pattern(13, 17 * 512)
+c.write(mapper('so'), 4, 17 * 512, 13, 0, 0)
+for b in (4, 5, 6, 8, 10, 12, 14, 17, 18, 20):
+    path, pb = stripe_map(b, 3, 3, DEVS)
+    i = (b - 4) * 512
+    c.read(path, pb, 512, 0, 0, W[i:i + 512])
+c.read(mapper('so'), 0, 36 * 512, 0, 0, bytes(4 * 512) + W)
+c.read(mapper('so'), 36, 512, 0, 512)
+
+c = case('reload/striped_count_and_tokens', """
+dm-driver §7.2 / §3.12 4e: extra tokens after the pairs are ignored ("1 8 wd1d 0 junk junk");
+the stripe count is cast to 8 bits: 256 → 0, accepted (no pairs needed), table "0 64", info
+"0 1 "; with count 0 every I/O fails with EIO (emulator rule, the kernel divides by zero), resid =
+bcount. Chunk 0 is accepted too and I/O fails the same way.""")
+create(c, 's1', 1)
+reload(c, 's1', 1, [ent(0, 64, 'striped', '1 8 %s 0 junk junk' % WD1D)])
+resume(c, 's1', 1)
+table(c, 's1', 1, 0x30, [ent(0, 64, 'striped', '1 8 %s 0' % UD1, 1)])
+create(c, 's0', 2)
+reload(c, 's0', 2, [ent(0, 64, 'striped', '256 64')])
+resume(c, 's0', 2)
+table(c, 's0', 2, 0x30, [ent(0, 64, 'striped', '0 64', 1)])
+req = R('status', name='s0')
+c.io(req, reply(req, minor=U(2), flags=U(0x20), cmd_data=[ent(0, 64, 'striped', '0 1 ', 1)]))
+c.read(mapper('s0'), 0, 512, 5, 512)
+create(c, 'sc', 3)
+reload(c, 'sc', 3, [ent(0, 64, 'striped', '1 0 %s 0' % WD1D)])
+resume(c, 'sc', 3)
+c.write(mapper('sc'), 0, 512, 1, 5, 512)
+
+MANY = ' '.join(['%s %d' % (WD1D, i) for i in range(10)])
+c = case('reload/max_argc_20', """
+dm-driver §3.12 4e: at most 20 tokens (max_argc 0 → 20) are passed to init, extra tokens are
+dropped. Striped with 9 stripes needs exactly 2 + 18 = 20 tokens → OK; with 10 stripes the last
+pair (tokens 21-22) is dropped → missing pair → ENOENT (emulator rule §7.2). Linear with 25
+tokens gets argc 20 → EINVAL.""")
+create(c, 'm', 1)
+nine = '9 8 ' + ' '.join(['%s %d' % (WD1D, i * 100) for i in range(9)])
+ten = '10 8 ' + ' '.join(['%s %d' % (WD1D, i * 100) for i in range(10)])
+req = R('reload', name='m', cmd_data=[ent(0, 720, 'striped', ten)])
+c.io(req, reply(req, minor=U(1)))
+req = R('reload', name='m', cmd_data=[ent(0, 720, 'linear', ' '.join([WD1D] + ['0'] * 24))])
+c.io(req, reply(req, minor=U(1)))
+reload(c, 'm', 1, [ent(0, 720, 'striped', nine)])
+table(c, 'm', 1, 0x1050, [ent(0, 720, 'striped', '9 8 ' + ' '.join(
+    ['%s %d' % (UD1, i * 100) for i in range(9)]), 0)], flags_in=0x1010)
+
+c = case('io/label_sector_protected', """
+disklabel.md §11 (bounds_check_with_label): a write through a non-raw partition covering the
+label sector (default label: c zeroed → labelsector = 0 + LABELSECTOR 1) fails with EROFS,
+nothing written, resid = bcount; the raw partition (rwd1d) is never protected; sector 2 is not
+protected. A linear dm device on /dev/wd1a (a = whole disk in the default label, dev_t
+makedev(0,16) = 0x10) passes the nested EROFS up: error 30, resid = bcount.""")
+c.write('/dev/wd1a', 0, 2048, 1, 30, 2048)
+c.read(RWD1D, 0, 2048, 0, 0)
+c.write('/dev/wd1a', 2, 512, 2, 0, 0)
+c.read(RWD1D, 2, 512, 0, 0, pattern(2, 512))
+device(c, 'wa', 1, [ent(0, 100, 'linear', '/dev/wd1a 0')])
+deps(c, 'wa', 1, [U(0x10)])
+table(c, 'wa', 1, 0x30, [ent(0, 100, 'linear', '0:16 0', 1)])
+c.write(mapper('wa'), 0, 2048, 3, 30, 2048)
+c.write(mapper('wa'), 3, 512, 4, 0, 0)
+c.read(RWD1D, 3, 512, 0, 0, pattern(4, 512))
+c.write(RWD1D, 0, 2048, 5, 0, 0)
+c.read(mapper('wa'), 0, 2048, 0, 0, pattern(5, 2048))
+
+c = case('io/pdev_end', """
+dm-driver §6 (pdev size never checked) + §8.3 completion + the disk's own bounds check
+(bounds_check_with_mediasize on the raw partition, 131072 sectors of 64 MiB): linear on wd1d at
+131000, length 200. Raw disk: a request straddling the end is truncated (resid counts the cut
+bytes), at the end → EOF, beyond → EINVAL. Through dm: a nested request at the disk's end comes
+back short without error → EIO; beyond the end → the disk's EINVAL; straddling → short → EIO;
+each with resid = bcount.""")
+device(c, 'pe', 1, [ent(0, 200, 'linear', WD1D + ' 131000')])
+c.write(mapper('pe'), 71, 512, 7, 0, 0)
+c.read(RWD1D, 131071, 1024, 0, 512, pattern(7, 512))
+c.read(RWD1D, 131072, 512, 0, 512)
+c.read(RWD1D, 131073, 512, 22, 512)
+c.read(mapper('pe'), 72, 512, 5, 512)
+c.read(mapper('pe'), 100, 512, 22, 512)
+c.read(mapper('pe'), 71, 1024, 5, 1024, pattern(7, 512))
+c.read(mapper('pe'), 70, 1024, 0, 0, bytes(512) + pattern(7, 512))
+
+c = case('io/shared_pdev', """
+dm-driver §6: two devices on the same disk share one pdev (reference counted); removing one
+device drops only its reference, the other keeps working.""")
+device(c, 'a', 1, [ent(0, 16, 'linear', WD1D + ' 100')])
+device(c, 'b', 2, [ent(0, 16, 'linear', WD1D + ' 200')])
+req = R('remove', name='a')
+c.io(req, reply(req))
+c.write(mapper('b'), 0, 1024, 17, 0, 0)
+c.read(RWD1D, 200, 1024, 0, 0, pattern(17, 1024))
+deps(c, 'b', 2, [DT1])
+
+c = case('io/large_zero_device', """
+proplib u64 start/length (§1.4) and dm-driver §8.3: a zero device of 2^32 sectors (2 TiB): the
+last sector reads as zeros, 2^32 is EOF; a 128 KiB read (one strategy call, no MAXPHYS split in
+replay) works.""")
+device(c, 'big', 1, [ent(0, 0x100000000, 'zero', '')])
+table(c, 'big', 1, 0x30, [ent(0, 0x100000000, 'zero', '', 1)])
+c.read(mapper('big'), 0xffffffff, 512, 0, 0)
+c.read(mapper('big'), 0x100000000, 512, 0, 512)
+c.read(mapper('big'), 12345, 131072, 0, 0)
+
+c = case('names/escaping', """
+proplib-xml.md §2.3: names are echoed and listed with &, <, > escaped and every other byte
+(quote, apostrophe, blank, UTF-8) raw; lookups compare the decoded bytes.""")
+NM = 'vol "x" & <y> \'z\' \u00e9'
+create(c, NM, 1)
+names(c, [(NM, 1)])
+info(c, NM, 1, 0, 0)
+
+c = case('info/empty_name_and_range', """
+dm-driver §3.0: an empty name never matches (the unnamed device is found only by minor);
+proplib-xml.md §5.1: a flags or minor value above 2^32-1 fails get_uint32 and counts as absent:
+flags 0x100000004 → 0 → reply flags 0x0 (rewritten); minor 0x100000001 → 0 → name lookup.""")
+req = {'command': 'create', 'version': list(V)}
+c.io(req, reply(req, flags=U(4), minor=U(1)))
+create(c, 'n', 2)
+info_missing(c, '')
+req = R('info', minor=U(1))
+c.io(req, reply(req, open_count=U(0), minor=U(1), uuid='', flags=U(0), target_count=U(0)))
+req = R('info', name='n', flags=U(0x100000004))
+c.io(req, reply(req, open_count=U(0), minor=U(2), uuid='', flags=U(0), target_count=U(0)))
+req = R('info', name='n', minor=U(0x100000001))
+c.io(req, reply(req, open_count=U(0), minor=U(2), uuid='', flags=U(0), target_count=U(0)))
+
+c = case('version/out_of_range_elements', """
+dm-driver §2.3 emulator rule + proplib-xml.md §5.1: elements that fail get_uint32 (negative,
+above 2^32-1) count as 0: [4, -1, 0] → minor 0 → accepted and rewritten; [0x100000004, 0, 0] →
+major 0 → rejected, echoed.""")
+req = R('version', version=[U(4), I(-1), U(0)])
+c.io(req, reply(req))
+req = R('version', version=[U(0x100000004), U(0), U(0)])
+c.io(req, echo(req))
+
+c = case('reload/table_order_and_resume_twice', """
+dm-driver §3.12 4d: entries keep load order (table lists them as loaded, even unsorted);
+§3.7: a second resume without reload activates an empty table (size 0 → I/O EOF).""")
+create(c, 'o', 1)
+reload(c, 'o', 1, [ent(100, 100, 'zero', ''), ent(0, 100, 'linear', WD1D + ' 300')])
+resume(c, 'o', 1)
+table(c, 'o', 1, 0x30, [ent(100, 100, 'zero', '', 1), ent(0, 100, 'linear', UD1 + ' 300', 1)])
+c.write(mapper('o'), 99, 1024, 40, 0, 0)
+c.read(RWD1D, 399, 512, 0, 0, pattern(40, 512))
+c.read(mapper('o'), 99, 1024, 0, 0, pattern(40, 512))
+resume(c, 'o', 1)
+table(c, 'o', 1, 0x10, [])
+c.read(mapper('o'), 0, 512, 0, 512)
+
+c = case('remove/then_io_and_recreate', """
+dm-driver §3.9 / §4.2: after remove the name can be reused; the new device gets a new minor and
+starts without tables (EOF at 0); its old mapping is gone.""")
+device(c, 'r', 1, [ent(0, 16, 'linear', WD1D + ' 700')])
+c.write(mapper('r'), 0, 512, 50, 0, 0)
+req = R('remove', name='r')
+c.io(req, reply(req))
+create(c, 'r', 2)
+c.read(mapper('r'), 0, 512, 0, 512)
+info(c, 'r', 2, 0, 0)
+c.read(RWD1D, 700, 512, 0, 0, pattern(50, 512))
+
 
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')

@@ -68,7 +68,8 @@ def sha(b):
     return hashlib.sha256(b).hexdigest()
 
 
-ERRNO = {0: 'NONE', 2: 'ENOENT', 5: 'EIO', 7: 'E2BIG', 17: 'EEXIST', 22: 'EINVAL', 16: 'EBUSY'}
+ERRNO = {0: 'NONE', 2: 'ENOENT', 5: 'EIO', 6: 'ENXIO', 7: 'E2BIG', 16: 'EBUSY', 17: 'EEXIST',
+         19: 'ENODEV', 22: 'EINVAL', 30: 'EROFS'}
 
 V = [U(4), U(0), U(0)]     # what libdm sends
 VK = [U(4), U(16), U(0)]   # what dm_check_version writes back (dm.h 1.56: 4.16.0)
