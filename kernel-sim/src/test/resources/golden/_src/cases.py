@@ -1323,6 +1323,99 @@ c.read(mapper('r'), 0, 512, 0, 512)
 info(c, 'r', 2, 0, 0)
 c.read(RWD1D, 700, 512, 0, 0, pattern(50, 512))
 
+# ============================ third batch ====================================================
+
+c = case('reload/leftovers_behind_new_entries', """
+dm-driver §3.12 4a/4d + quirk 7: a reload failing on an unknown type (second entry) leaves the
+first entry (zero 0..100) in the inactive slot without setting device flag 0x40; the next
+successful reload therefore does not destroy it: its first entry goes to the list head and the
+next after it, so the leftover ends up behind the new entries. resume activates all three.
+Size = 50 + 50 + 100 = 200 sectors although only 0..100 is mapped: 150 is a hole (EINVAL),
+200 is EOF. (Reads inside 0..100 would be issued twice — overlapping entries — and are left out.)""")
+create(c, 'l', 1)
+req = R('reload', name='l', cmd_data=[ent(0, 100, 'zero', ''), ent(100, 10, 'mirror', 'x')])
+c.io(req, reply(req, minor=U(1)))
+reload(c, 'l', 1, [ent(0, 50, 'error', ''), ent(50, 50, 'zero', '')])
+table(c, 'l', 1, 0x1050, [ent(0, 50, 'error', '', 0), ent(50, 50, 'zero', '', 0),
+                          ent(0, 100, 'zero', '', 0)], flags_in=0x1010)
+resume(c, 'l', 1)
+table(c, 'l', 1, 0x30, [ent(0, 50, 'error', '', 1), ent(50, 50, 'zero', '', 1),
+                        ent(0, 100, 'zero', '', 1)])
+c.read(mapper('l'), 150, 512, 22, 512)
+c.read(mapper('l'), 200, 512, 0, 512)
+
+c = case('reload/odd_entry_values', """
+dm-driver §3.12 4a-4c + proplib-xml.md §5.1: an element that is not a dictionary has no type →
+ENOENT (emulator rule); a non-string params fails get_cstring → NULL → EINVAL; start/length in
+signed decimal are accepted by get_uint64; a negative start fails the getter → 0 (emulator rule
+for the uninitialised field); unknown keys inside an entry are echoed (cmd_data comes back as
+sent).""")
+create(c, 'v', 1)
+req = R('reload', name='v', cmd_data=['zero'])
+c.io(req, reply(req, minor=U(1)))
+req = R('reload', name='v', cmd_data=[{'type': 'zero', 'start': U(0), 'length': U(8), 'params': U(0)}])
+c.io(req, reply(req, minor=U(1)))
+entries = [{'type': 'zero', 'start': I(-5), 'length': I(8), 'params': '', 'extra': 'kept'},
+           {'type': 'error', 'start': I(8), 'length': I(8), 'params': ''}]
+req = R('reload', name='v', cmd_data=entries)
+c.io(req, reply(req, minor=U(1), flags=U(0x40)))
+table(c, 'v', 1, 0x1050, [ent(0, 8, 'zero', '', 0), ent(8, 8, 'error', '', 0)], flags_in=0x1010)
+
+c = case('create/name_not_a_string', """
+proplib-xml.md §5.4: get_cstring_nocopy on a non-string name fails → name NULL → the device is
+created unnamed (dm-driver §3.3 step 3); the request's integer name is echoed untouched.""")
+req = R('create', name=U(5))
+c.io(req, reply(req, flags=U(4), minor=U(1)))
+names(c, [('', 1)])
+
+c = case('clear/clears_device_flag', """
+dm-driver §3.10 step 2: clear also clears device flag 0x40, visible in the suspend reply (device
+flag word): 0x46 before, 0x6 after a reload + clear.""")
+create(c, 'c', 1)
+reload(c, 'c', 1, [ent(0, 8, 'zero', '')])
+req = R('suspend', flags=U(2), name='c')
+c.io(req, reply(req, open_count=U(0), flags=U(0x46), minor=U(1)))
+req2 = R('clear', name='c')
+c.io(req2, reply(req2))
+c.io(req, reply(req, open_count=U(0), flags=U(0x6), minor=U(1)))
+
+c = case('rename/vanished_name_reusable', """
+dm-driver §3.8 quirk 9: after the clash the vanished device holds no name in the list, so a
+new device 'a' can be created (next minor 3) and the vanished minor 1 stays unreachable.""")
+create(c, 'a', 1)
+create(c, 'b', 2)
+req = R('rename', cmd_data=['b'], name='a')
+c.io(req, reply(req, open_count=U(0), minor=U(1), uuid=''))
+create(c, 'a', 3)
+names(c, [('b', 2), ('a', 3)])
+req = R('rename', cmd_data=['a'], name='a')
+c.io(req, reply(req, open_count=U(0), minor=U(3), uuid=''))
+names(c, [('b', 2), ('a', 3)])
+
+c = case('io/partition_nodes', """
+NetBSD dk_open: a partition other than RAW_PART that is beyond d_npartitions or FS_UNUSED cannot
+be opened → ENXIO. In the default label of an unlabelled disk b and c are unused: the
+directive's open fails with ENXIO, and a linear table naming /dev/wd1b fails pdev insertion →
+ENOENT. A /dev/mapper node for a name no device has cannot be opened → ENOENT.""")
+c.open_fail('read', '/dev/wd1b', 0, 512, 6)
+c.open_fail('write', '/dev/wd1c', 0, 512, 6)
+create(c, 'p', 1)
+req = R('reload', name='p', cmd_data=[ent(0, 8, 'linear', '/dev/wd1b 0')])
+c.io(req, reply(req, minor=U(1)))
+c.open_fail('read', mapper('nosuch'), 0, 512, 2)
+
+c = case('reload/pdev_path_forms', """
+dm-driver §6: the pdev is opened by path through namei, so '/dev//wd1d' and '/dev/./wd1d' open
+the same disk as '/dev/wd1d'; they are distinct pdev entries (names compared exactly) but the
+same dev_t, so deps reports one value and table strings show 0:19.""")
+device(c, 'pf', 1, [ent(0, 8, 'linear', '/dev//wd1d 800'), ent(8, 8, 'linear', '/dev/./wd1d 900'),
+                    ent(16, 8, 'linear', WD1D + ' 1000')])
+table(c, 'pf', 1, 0x30, [ent(0, 8, 'linear', UD1 + ' 800', 1), ent(8, 8, 'linear', UD1 + ' 900', 1),
+                         ent(16, 8, 'linear', UD1 + ' 1000', 1)])
+deps(c, 'pf', 1, [DT1])
+c.write(mapper('pf'), 0, 512, 60, 0, 0)
+c.read(RWD1D, 800, 512, 0, 0, pattern(60, 512))
+
 
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')

@@ -141,6 +141,15 @@ class Case:
                         % (dev, blkno, bcount, error, resid, sha(buf)))
         return self
 
+    def open_fail(self, op, dev, blkno, bcount, errno, seed=1):
+        """A directive whose device node cannot be opened (replay prints 'open errno N NAME')."""
+        if op == 'read':
+            self.inp.append('%% read %s %d %d\n' % (dev, blkno, bcount))
+        else:
+            self.inp.append('%% write %s %d %d %d\n' % (dev, blkno, bcount, seed))
+        self.out.append('%s %s %d %d open errno %d %s\n' % (op, dev, blkno, bcount, errno, ERRNO[errno]))
+        return self
+
     def write(self, dev, blkno, bcount, seed, error, resid):
         self.inp.append('%% write %s %d %d %d\n' % (dev, blkno, bcount, seed))
         self.out.append('write %s %d %d error=%d resid=%d\n' % (dev, blkno, bcount, error, resid))
