@@ -1416,6 +1416,61 @@ deps(c, 'pf', 1, [DT1])
 c.write(mapper('pf'), 0, 512, 60, 0, 0)
 c.read(RWD1D, 800, 512, 0, 0, pattern(60, 512))
 
+# ============================ fourth batch: replay options ====================================
+
+c = case('targets/extra_delay', """
+--targets delay (KernelConfig.extraTargets): dm_target_delay.c 1.2 registers "delay" 1.0.0 after
+the builtins (dm_target_insert appends). Params: 3 or 6 tokens (else EINVAL). table hook:
+"<udev> <offset> <ticks>" per triple with ticks = ms·hz/1000 (amd64 hz 100: 10 ms → 1); no info
+hook → status params "". With 0 ms a buf is submitted at once (reads use the first triple,
+writes the second). deps lists both pdevs (dm_table_add_deps).""", args=['--targets delay'])
+req = R('targets')
+c.io(req, reply(req, cmd_data=TARGETS + [{'name': 'delay', 'ver': [U(1), U(0), U(0)]}]))
+create(c, 'd', 1)
+req = R('reload', name='d', cmd_data=[ent(0, 64, 'delay', WD1D + ' 100 0 ' + WD0D)])
+c.io(req, reply(req, minor=U(1)))
+reload(c, 'd', 1, [ent(0, 64, 'delay', WD1D + ' 100 10')])
+resume(c, 'd', 1)
+table(c, 'd', 1, 0x30, [ent(0, 64, 'delay', UD1 + ' 100 1', 1)])
+req = R('status', name='d')
+c.io(req, reply(req, minor=U(1), flags=U(0x20), cmd_data=[ent(0, 64, 'delay', '', 1)]))
+deps(c, 'd', 1, [DT1])
+reload(c, 'd', 1, [ent(0, 64, 'delay', '%s 100 0 %s 200 0' % (WD1D, WD0D))])
+resume(c, 'd', 1)
+table(c, 'd', 1, 0x30, [ent(0, 64, 'delay', '%s 100 0 %s 200 0' % (UD1, UD0), 0)])
+deps(c, 'd', 1, [DT1, DT0])
+c.write(mapper('d'), 0, 1024, 70, 0, 0)
+c.read(RWD0D, 200, 1024, 0, 0, pattern(70, 1024))
+c.read(RWD1D, 100, 1024, 0, 0)
+c.read(mapper('d'), 0, 1024, 0, 0)
+
+c = case('io/disk_option_units', """
+--disk wd2=mem:1M: only wd2 exists (2048 sectors). wd2d = makedev(0, 2·16+3) = 0x23, "0:35".
+A table naming /dev/wd1d fails (no such disk → ENOENT); linear on wd2d at 100 up to the disk's
+end works, EOF at its end.""", args=['--disk wd2=mem:1M'])
+create(c, 'u', 1)
+req = R('reload', name='u', cmd_data=[ent(0, 8, 'linear', WD1D + ' 0')])
+c.io(req, reply(req, minor=U(1)))
+reload(c, 'u', 1, [ent(0, 1948, 'linear', '/dev/wd2d 100')])
+resume(c, 'u', 1)
+deps(c, 'u', 1, [U(0x23)])
+table(c, 'u', 1, 0x30, [ent(0, 1948, 'linear', '0:35 100', 1)])
+c.write(mapper('u'), 1940, 4096, 80, 0, 0)
+c.read('/dev/rwd2d', 2040, 4096, 0, 0, pattern(80, 4096))
+c.read(mapper('u'), 1948, 512, 0, 512)
+c.read('/dev/rwd2d', 2048, 512, 0, 512)
+
+c = case('io/secsize_4096', """
+--disk wd1=mem:1M,secsize=4096: b_blkno stays in DEV_BSIZE (512-byte) units everywhere; linear
+offset 8 (DEV_BSIZE) = byte 4096 = the disk's second 4 KiB sector. Aligned 4 KiB transfers land
+there and read back through the raw node at blkno 8.""", args=['--disk wd1=mem:1M,secsize=4096'])
+device(c, 's', 1, [ent(0, 1024, 'linear', WD1D + ' 8')])
+table(c, 's', 1, 0x30, [ent(0, 1024, 'linear', UD1 + ' 8', 1)])
+c.write(mapper('s'), 0, 4096, 90, 0, 0)
+c.read(RWD1D, 8, 4096, 0, 0, pattern(90, 4096))
+c.read(mapper('s'), 0, 8192, 0, 0, pattern(90, 4096))
+c.read(RWD1D, 0, 4096, 0, 0)
+
 
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
