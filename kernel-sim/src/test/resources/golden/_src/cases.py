@@ -1471,6 +1471,36 @@ c.read(RWD1D, 8, 4096, 0, 0, pattern(90, 4096))
 c.read(mapper('s'), 0, 8192, 0, 0, pattern(90, 4096))
 c.read(RWD1D, 0, 4096, 0, 0)
 
+# ============================ fifth batch =====================================================
+
+c = case('version/not_an_array', """
+dm-driver §2.3 emulator rule: version present but not an array (string, number, dict) → the
+element getters fail → 0 → EIO, request echoed; an array of strings likewise.""")
+for v in ('4.0.0', U(4), {'major': U(4)}, ['4', '0', '0']):
+    req = R('version', version=v)
+    c.io(req, echo(req))
+
+c = case('reload/missing_cmd_data', """
+dm-driver §3.12 step 4 [I] emulator rule: a reload without cmd_data loads an empty table
+(success, flags 0x40, device flag 0x40 → suspend shows 0x46).""")
+create(c, 'e', 1)
+req = R('reload', name='e')
+c.io(req, reply(req, minor=U(1), flags=U(0x40)))
+req = R('suspend', flags=U(2), name='e')
+c.io(req, reply(req, open_count=U(0), flags=U(0x46), minor=U(1)))
+
+c = case('info/name_beats_uuid', """
+dm-driver §3.0: the name step comes before the uuid step: {name a, uuid UB} finds a even though
+UB is b's uuid; {name "", uuid UB} finds b (empty names never match).""")
+create(c, 'a', 1, uuid='UA')
+create(c, 'b', 2, uuid='UB')
+req = R('info', name='a', uuid='UB')
+c.io(req, reply(req, open_count=U(0), minor=U(1), uuid='UA', flags=U(0), target_count=U(0)))
+req = R('info', name='', uuid='UB')
+c.io(req, reply(req, open_count=U(0), minor=U(2), uuid='UB', flags=U(0), target_count=U(0)))
+req = R('info', name='', uuid='')
+c.io(req, reply(req, flags=U(0)))
+
 
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
