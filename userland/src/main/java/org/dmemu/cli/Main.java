@@ -26,11 +26,11 @@ public final class Main {
     static {
         // Subcommands are added here as the modules that own them land.
         register("replay", "run ioctl requests and I/O directives against one emulated kernel", org.dmemu.replay.Replay::run);
+        register("proplib", "proplib tools: canon (re-externalize a plist as libprop does)", org.dmemu.proplib.tool.ProplibTool::run);
         register("disklabel", "print or write a NetBSD disklabel on an image",
                 org.dmemu.disklabel.tool.DisklabelTool::run);
         register("mkdisk", "create a disk image with an MBR and a NetBSD disklabel",
                 org.dmemu.disklabel.tool.MkdiskTool::run);
-        register("proplib", "proplib tools: canon (re-externalize a plist as libprop does)", org.dmemu.proplib.tool.ProplibTool::run);
     }
 
     private Main() {
