@@ -957,15 +957,23 @@ for b in bad:
 req = R('version')
 c.io(req, reply(req))
 
-PAD_BIG = 'p' * 140000
-PAD_OK = 'p' * 120000
+# The replay item is the document up to and including </plist> (no trailing newline), so its
+# pref_len is len(plist(...)) - 1. Pick the pad so that the first request is 131071 bytes.
+_base = len(plist(R('version', pad='p'))) - 1
+PAD_OK = 'p' * (131071 - _base + 1)
+PAD_BIG = PAD_OK + 'p'
+assert len(plist(R('version', pad=PAD_OK))) - 1 == 131071
 
 c = case('errors/oversized', """
-proplib-xml.md §4.2 step 2 / dm-driver §1.3: pref_len >= 131072 → E2BIG before parsing (a valid
-140 000-byte version request). A 120 000-byte request is accepted and fully echoed.""")
+proplib-xml.md §4.2 step 2 / dm-driver §1.3: pref_len >= 131072 (prop_object_copyin_limit) →
+E2BIG before parsing. The boundary exactly: a valid version request of 131071 bytes (pref_len =
+the document up to </plist>) is accepted and echoed; the same request one byte longer (131072)
+fails with E2BIG; a normal request afterwards works.""")
+req = R('version', pad=PAD_OK)
+c.io(req, reply(req))
 req = R('version', pad=PAD_BIG)
 c.io(req, 7)
-req = R('version', pad=PAD_OK)
+req = R('version')
 c.io(req, reply(req))
 
 c = case('errors/echo_and_normalize', """
@@ -1501,6 +1509,43 @@ c.io(req, reply(req, open_count=U(0), minor=U(2), uuid='UB', flags=U(0), target_
 req = R('info', name='', uuid='')
 c.io(req, reply(req, flags=U(0)))
 
+
+# ============================ sixth batch: copy-in parsing through the driver =================
+
+c = case('errors/integer_forms', """
+proplib-xml.md §3.6 kernel column, observed through dm: flags 017 is octal 15 (signed) → create
+reply 0xf (15|0x4, &~0x40; READONLY stored → suspend 0x7); values the handler does not rewrite
+keep the parsed signedness: ' 0x10' (leading blank) → signed 16, '+7' → 7, empty → 0, '-0x10' →
+-16, '0X1F' → signed 31.""")
+raw = ('<plist version="1.0"><dict><key>command</key><string>create</string>'
+       '<key>flags</key><integer>017</integer><key>name</key><string>a</string>'
+       '<key>version</key><array><integer>0x4</integer><integer>0x0</integer>'
+       '<integer>0x0</integer></array></dict></plist>\n')
+c.io(raw, reply({'command': 'create', 'name': 'a', 'version': list(V)}, flags=U(0xf), minor=U(1)))
+req = R('suspend', name='a')
+c.io(req, reply(req, open_count=U(0), flags=U(0x7), minor=U(1)))
+raw = ('<plist version="1.0"><dict><key>command</key><string>version</string>'
+       '<key>a</key><integer> 0x10</integer><key>b</key><integer>+7</integer>'
+       '<key>c</key><integer></integer><key>d</key><integer>-0x10</integer>'
+       '<key>e</key><integer>0X1F</integer><key>f</key><integer>\n\t42\n</integer>'
+       '<key>version</key><array><integer>4</integer><integer>0</integer>'
+       '<integer>0</integer></array></dict></plist>\n')
+c.io(raw, reply({'command': 'version', 'a': I(16), 'b': I(7), 'c': I(0), 'd': I(-16), 'e': I(31),
+                 'f': I(42), 'version': list(V)}))
+
+K128 = 'k' * 127 + '&'
+c = case('errors/odd_keys', """
+proplib-xml.md §1.3/§3.5: the empty key is accepted and echoed as <key></key>; a key of 128
+decoded bytes (127 + '&amp;') is accepted, 129 fails the copy-in (EIO); deep nesting (40 arrays)
+is echoed with one tab per level.""")
+deep = 'x'
+for _ in range(40):
+    deep = [deep]
+req = R('version', **{'': 'empty key', K128: U(1), 'deep': deep})
+c.io(req, reply(req))
+raw = ('<plist version="1.0"><dict><key>' + 'k' * 128 + '&amp;</key><true/>'
+       '<key>command</key><string>version</string></dict></plist>\n')
+c.io(raw, 5)
 
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
