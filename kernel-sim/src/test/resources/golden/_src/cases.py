@@ -1547,6 +1547,18 @@ raw = ('<plist version="1.0"><dict><key>' + 'k' * 128 + '&amp;</key><true/>'
        '<key>command</key><string>version</string></dict></plist>\n')
 c.io(raw, 5)
 
+c = case('io/partial_sector', """
+dm-driver §8.3 works in bytes: a 100-byte read of a zero device succeeds (the bounds check rounds
+up to one sector). The disk drivers take whole sectors only (wdstrategy/dk_translate: b_bcount %
+secsize != 0 → EINVAL), so the same read through a linear entry fails with the disk's EINVAL,
+resid = bcount, and so does a 100-byte read of the raw disk node.""")
+device(c, 'z', 1, [ent(0, 8, 'zero', '')])
+device(c, 'l', 2, [ent(0, 8, 'linear', WD1D + ' 100')])
+c.read(mapper('z'), 0, 100, 0, 0)
+c.read(mapper('z'), 8, 100, 0, 100)
+c.read(mapper('l'), 0, 100, 22, 100)
+c.read(RWD1D, 0, 100, 22, 100)
+
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
     seen = set()
