@@ -21,8 +21,10 @@ import org.dmemu.sys.Trace;
  * <p>Emulates the disk side a dm pdev talks to: {@code dk_open} (partition must exist and not be
  * FS_UNUSED unless it is RAW_PART), {@code dk_strategy}/{@code dk_translate} of
  * sys/dev/dksubr.c (whole-sector transfers only, {@code bounds_check_with_mediasize} on the raw
- * partition, {@code bounds_check_with_label} on the others, the partition offset added), and the
- * three disk ioctls dm's targets use (DIOCCACHESYNC, DIOCGSECTORSIZE, DIOCGMEDIASIZE).
+ * partition, {@code bounds_check_with_label} on the others — including its label-sector rule: a
+ * write through a non-raw partition covering sector {@code c.p_offset + LABELSECTOR} fails with
+ * EROFS unless DIOCWLABEL made it writable — the partition offset added), and the disk ioctls
+ * dm's targets use (DIOCCACHESYNC, DIOCGSECTORSIZE, DIOCGMEDIASIZE) plus DIOCWLABEL.
  *
  * <p>The label (issue 4): a 512-byte-sector disk reads its MBR and NetBSD disklabel at attach
  * through the disklabel module ({@link LabelledDisk}: {@code readdisklabel}, or the fabricated
@@ -32,7 +34,8 @@ import org.dmemu.sys.Trace;
  *
  * <p>Differences from NetBSD:
  * <ul>
- * <li>A disk whose sector size is not 512 gets the default label and no label ioctls.</li>
+ * <li>A disk whose sector size is not 512 keeps the fabricated default label and answers only
+ *     DIOCWLABEL of the label ioctls.</li>
  * <li>Every open counts as FWRITE for the label ioctls.</li>
  * <li>I/O is synchronous; there is no disksort queue.</li>
  * </ul>
@@ -42,6 +45,8 @@ public final class Disk implements AutoCloseable {
     public static final int MAXPARTITIONS = 16;
     /** {@code RAW_PART} on amd64: partition {@code d}. */
     public static final int RAW_PART = 3;
+    /** {@code LABELSECTOR} on amd64: the label is in sector 1 of the NetBSD area. */
+    public static final int LABELSECTOR = 1;
 
     private final DiskDriver driver;
     private final int unit;
@@ -59,6 +64,8 @@ public final class Disk implements AutoCloseable {
     /** Snapshot of the protected sector and d_secpercyl, for the strategy path. */
     private volatile long labelSector = -1;
     private volatile long secpercyl = 1;
+    /** {@code DKF_WLABEL}: set by DIOCWLABEL ≠ 0, the label sector may be written. */
+    private volatile boolean wlabel;
 
     private Disk(DiskDriver driver, int unit, int secsize, BackingStore store, Trace trace) {
         this.driver = driver;
@@ -224,7 +231,7 @@ public final class Disk implements AutoCloseable {
             if (left == 0) {
                 bp.setResid(bcount);
                 if (trace != null) {
-                    trace.line(depth, "bounds_check: EOF at blkno " + blkno);
+                    traceEof(blkno, depth);
                 }
                 return;
             }
@@ -245,16 +252,23 @@ public final class Disk implements AutoCloseable {
             long nsec = (bcount + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
             if (!bp.isRead() && blkno + poff <= ls && blkno + poff + nsec > ls
                     && !ld.guard().writable()) {
-                finish(bp, Errno.EROFS, depth, "bounds_check_with_label: write of " + name
-                        + (char) ('a' + part) + " sectors " + (blkno + poff) + "-" + (blkno + poff + nsec - 1)
-                        + " covers the label sector " + ls + " (DIOCWLABEL off) -> EROFS");
+                refuseLabelWrite(bp, part, blkno + poff, nsec, ls, depth);
+                return;
+            }
+        } else if (part != RAW_PART && !bp.isRead() && !wlabel) {
+            // bounds_check_with_label: on RAW_PART == 3 ports the label sits in partition c
+            long labelsector = ((lp.length > 2 ? lp[2].offset() : 0) + LABELSECTOR) << blkshift;
+            long start = blkno + (poff << blkshift);
+            long nsz = (bp.bcount() + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
+            if (start <= labelsector && start + nsz > labelsector) {
+                finish(bp, Errno.EROFS, depth, "bounds_check_with_label: write over the label sector "
+                        + labelsector + " -> EROFS");
                 return;
             }
         }
         long raw = (blkno >> blkshift) + (part == RAW_PART ? 0 : poff);
         if (trace != null) {
-            trace.line(depth, driver.prefix() + "strategy " + name + (char) ('a' + part) + " blkno " + blkno
-                    + " -> sector " + raw + ", " + bcount + " bytes " + (bp.isRead() ? "read" : "write"));
+            traceTransfer(part, bp, raw, depth);
         }
         long pos = raw * secsize;
         boolean ok = bp.isRead() ? store.read(pos, bp.data(), bp.dataOffset(), bcount)
@@ -264,6 +278,23 @@ public final class Disk implements AutoCloseable {
             return;
         }
         bp.setResid(0);
+    }
+
+    /** EROFS for a write covering the label sector (out of line, like the trace). */
+    private void refuseLabelWrite(Buf bp, int part, long first, long nsec, long ls, int depth) {
+        finish(bp, Errno.EROFS, depth, trace == null ? null : "bounds_check_with_label: write of " + name
+                + (char) ('a' + part) + " sectors " + first + "-" + (first + nsec - 1)
+                + " covers the label sector " + ls + " (DIOCWLABEL off) -> EROFS");
+    }
+
+    /** Built out of line so that the strategy routine stays small enough to inline. */
+    private void traceTransfer(int part, Buf bp, long raw, int depth) {
+        trace.line(depth, driver.prefix() + "strategy " + name + (char) ('a' + part) + " blkno " + bp.blkno()
+                + " -> sector " + raw + ", " + bp.bcount() + " bytes " + (bp.isRead() ? "read" : "write"));
+    }
+
+    private void traceEof(long blkno, int depth) {
+        trace.line(depth, "bounds_check: EOF at blkno " + blkno);
     }
 
     private void finish(Buf bp, Errno e, int depth, String why) {
@@ -293,6 +324,7 @@ public final class Disk implements AutoCloseable {
                 || cmd == DiskIoctls.DIOCWDINFO || cmd == DiskIoctls.DIOCWLABEL
                 || cmd == DiskIoctls.DIOCGPARTINFO || cmd == DiskIoctls.DIOCGDEFLABEL)) {
             int e = ld.ioctl(part, cmd, data, fwrite);
+            wlabel = ld.guard().wlabel();
             if (e == 0 && (cmd == DiskIoctls.DIOCSDINFO || cmd == DiskIoctls.DIOCWDINFO)) {
                 label = DiskLabelSource.fromDisklabel(ld.label());
                 snapshotLabel();
@@ -311,6 +343,9 @@ public final class Disk implements AutoCloseable {
         } else if (cmd == Dkio.DIOCGMEDIASIZE) {
             Dkio.putLE(data, 0, 8, mediaSize());
             return Errno.NONE;
+        } else if (cmd == Dkio.DIOCWLABEL) {
+            wlabel = Dkio.getLE(data, 0, 4) != 0;
+            return Errno.NONE;
         }
         return Errno.ENOTTY;
     }
@@ -322,6 +357,14 @@ public final class Disk implements AutoCloseable {
      */
     public boolean readRaw(long pos, byte[] b, int off, int len) {
         return pos >= 0 && len >= 0 && pos + len <= store.size() && store.read(pos, b, off, len);
+    }
+
+    /** {@code DIOCWLABEL}: makes the label sector writable (true) or read-only (false). */
+    public void setWlabel(boolean on) {
+        wlabel = on;
+        if (labelled != null) {
+            labelled.guard().setWlabel(on);
+        }
     }
 
     /** {@code dg_secsize * dg_secperunit}. */

@@ -108,7 +108,7 @@ class DmConcurrencyTest {
                 byte[] a = new byte[256 * 512];
                 byte[] b = new byte[256 * 512];
                 assertEquals(Errno.NONE, t.io("/dev/mapper/v", true, 0, a).error());
-                assertEquals(Errno.NONE, t.io("/dev/wd1a", true, 0, b).error());
+                assertEquals(Errno.NONE, t.io("/dev/wd1d", true, 0, b).error());
                 assertArrayEquals(b, a);
                 assertEquals(0L, t.k.deviceMapper().devs().byName("v").tableHead().ioCnt());
             }
