@@ -1559,6 +1559,47 @@ c.read(mapper('z'), 8, 100, 0, 100)
 c.read(mapper('l'), 0, 100, 22, 100)
 c.read(RWD1D, 0, 100, 22, 100)
 
+c = case('io/many_entries', """
+dm-driver §8.3 step 5 on a sorted, disjoint table of 64 entries of 8 sectors (even entries
+linear → wd1d 5000 + 100·i, odd entries zero) plus a zero-length error entry at 512 (never
+overlaps anything: empty byte range). A write of sectors 4..91 spans entries 0..11; each linear
+piece lands at its own pdev offset (checked on the raw disk), zero pieces vanish; reading back
+gives the pattern in linear pieces and zeros elsewhere. 512 (= Σ lengths) is EOF.""")
+ents = []
+for i in range(64):
+    if i % 2 == 0:
+        ents.append(ent(8 * i, 8, 'linear', '%s %d' % (WD1D, 5000 + 100 * i)))
+    else:
+        ents.append(ent(8 * i, 8, 'zero', ''))
+ents.append(ent(512, 0, 'error', ''))
+device(c, 'me', 1, ents)
+W = pattern(33, 88 * 512)
+c.write(mapper('me'), 4, 88 * 512, 33, 0, 0)
+expect = b''
+for s_ in range(4, 92):
+    i, local = divmod(s_, 8)
+    piece = W[(s_ - 4) * 512:(s_ - 3) * 512]
+    expect += piece if i % 2 == 0 else bytes(512)
+c.read(mapper('me'), 4, 88 * 512, 0, 0, expect)
+c.read(RWD1D, 5000, 4096, 0, 0, bytes(2048) + W[0:2048])
+c.read(RWD1D, 5200, 4096, 0, 0, W[(16 - 4) * 512:(24 - 4) * 512])
+c.read(RWD1D, 6000, 4096, 0, 0, W[(80 - 4) * 512:(88 - 4) * 512])
+c.read(RWD1D, 6200, 4096, 0, 0)
+c.read(mapper('me'), 511, 512, 0, 0)
+c.read(mapper('me'), 512, 512, 0, 512)
+
+c = case('io/sorted_table_with_hole', """
+dm-driver §8.3 / quirk 11 on a sorted table with a gap: linear 0..8 → wd1d 5500, zero 16..24.
+Size = 16: sector 8 is a hole (EINVAL), 15 too, 16 is EOF although the zero entry starts there;
+a read of 4..12 transfers the linear part and fails the whole request with EINVAL.""")
+device(c, 'sh', 1, [ent(0, 8, 'linear', WD1D + ' 5500'), ent(16, 8, 'zero', '')])
+c.write(RWD1D, 5500, 4096, 44, 0, 0)
+c.read(mapper('sh'), 8, 512, 22, 512)
+c.read(mapper('sh'), 15, 512, 22, 512)
+c.read(mapper('sh'), 16, 512, 0, 512)
+c.read(mapper('sh'), 4, 4096, 22, 4096, pattern(44, 4096)[2048:])
+c.read(mapper('sh'), 0, 4096, 0, 0, pattern(44, 4096))
+
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
     seen = set()
