@@ -957,15 +957,23 @@ for b in bad:
 req = R('version')
 c.io(req, reply(req))
 
-PAD_BIG = 'p' * 140000
-PAD_OK = 'p' * 120000
+# The replay item is the document up to and including </plist> (no trailing newline), so its
+# pref_len is len(plist(...)) - 1. Pick the pad so that the first request is 131071 bytes.
+_base = len(plist(R('version', pad='p'))) - 1
+PAD_OK = 'p' * (131071 - _base + 1)
+PAD_BIG = PAD_OK + 'p'
+assert len(plist(R('version', pad=PAD_OK))) - 1 == 131071
 
 c = case('errors/oversized', """
-proplib-xml.md §4.2 step 2 / dm-driver §1.3: pref_len >= 131072 → E2BIG before parsing (a valid
-140 000-byte version request). A 120 000-byte request is accepted and fully echoed.""")
+proplib-xml.md §4.2 step 2 / dm-driver §1.3: pref_len >= 131072 (prop_object_copyin_limit) →
+E2BIG before parsing. The boundary exactly: a valid version request of 131071 bytes (pref_len =
+the document up to </plist>) is accepted and echoed; the same request one byte longer (131072)
+fails with E2BIG; a normal request afterwards works.""")
+req = R('version', pad=PAD_OK)
+c.io(req, reply(req))
 req = R('version', pad=PAD_BIG)
 c.io(req, 7)
-req = R('version', pad=PAD_OK)
+req = R('version')
 c.io(req, reply(req))
 
 c = case('errors/echo_and_normalize', """
@@ -1141,6 +1149,456 @@ c.write(mapper('m'), 0, 1024, 32, 0, 0)
 c.read(RWD0D, 600, 1024, 0, 0, pattern(32, 1024))
 c.read(RWD1D, 600, 1024, 0, 0, pattern(31, 1024))
 
+# ============================ second batch: finer points ======================================
+
+def stripe_map(blk, count, chunk, devs):
+    """dm-driver §7.2 strategy formula for one block: (device path, device block)."""
+    stripe, off = divmod(blk, chunk)
+    dev = stripe % count
+    row = stripe // count
+    path, offset = devs[dev]
+    return path, row * chunk + off + offset
+
+
+c = case('io/striped_odd_chunk', """
+dm-driver §7.2: 3 stripes, chunk 3 sectors (not a power of two): wd0d@1000, wd1d@1000,
+wd0d@2000 (the same disk twice shares one pdev; deps dedups it: [0x3, 0x13]). A write of
+blocks 4..20 (17 sectors) is checked sector by sector on the raw disks using
+stripe = b / 3, off = b % 3, device = stripe % 3, device block = (stripe / 3)·3 + off + offset;
+reading the whole device back gives zeros outside 4..20.""")
+DEVS = [(RWD0D, 1000), (RWD1D, 1000), (RWD0D, 2000)]
+device(c, 'so', 1, [ent(0, 36, 'striped', '3 3 %s 1000 %s 1000 %s 2000' % (WD0D, WD1D, WD0D))])
+deps(c, 'so', 1, [DT0, DT1])
+W = pattern(13, 17 * 512)
+c.write(mapper('so'), 4, 17 * 512, 13, 0, 0)
+for b in (4, 5, 6, 8, 10, 12, 14, 17, 18, 20):
+    path, pb = stripe_map(b, 3, 3, DEVS)
+    i = (b - 4) * 512
+    c.read(path, pb, 512, 0, 0, W[i:i + 512])
+c.read(mapper('so'), 0, 36 * 512, 0, 0, bytes(4 * 512) + W)
+c.read(mapper('so'), 36, 512, 0, 512)
+
+c = case('reload/striped_count_and_tokens', """
+dm-driver §7.2 / §3.12 4e: extra tokens after the pairs are ignored ("1 8 wd1d 0 junk junk");
+the stripe count is cast to 8 bits: 256 → 0, accepted (no pairs needed), table "0 64", info
+"0 1 "; with count 0 every I/O fails with EIO (emulator rule, the kernel divides by zero), resid =
+bcount. Chunk 0 is accepted too and I/O fails the same way.""")
+create(c, 's1', 1)
+reload(c, 's1', 1, [ent(0, 64, 'striped', '1 8 %s 0 junk junk' % WD1D)])
+resume(c, 's1', 1)
+table(c, 's1', 1, 0x30, [ent(0, 64, 'striped', '1 8 %s 0' % UD1, 1)])
+create(c, 's0', 2)
+reload(c, 's0', 2, [ent(0, 64, 'striped', '256 64')])
+resume(c, 's0', 2)
+table(c, 's0', 2, 0x30, [ent(0, 64, 'striped', '0 64', 1)])
+req = R('status', name='s0')
+c.io(req, reply(req, minor=U(2), flags=U(0x20), cmd_data=[ent(0, 64, 'striped', '0 1 ', 1)]))
+c.read(mapper('s0'), 0, 512, 5, 512)
+create(c, 'sc', 3)
+reload(c, 'sc', 3, [ent(0, 64, 'striped', '1 0 %s 0' % WD1D)])
+resume(c, 'sc', 3)
+c.write(mapper('sc'), 0, 512, 1, 5, 512)
+
+MANY = ' '.join(['%s %d' % (WD1D, i) for i in range(10)])
+c = case('reload/max_argc_20', """
+dm-driver §3.12 4e: at most 20 tokens (max_argc 0 → 20) are passed to init, extra tokens are
+dropped. Striped with 9 stripes needs exactly 2 + 18 = 20 tokens → OK; with 10 stripes the last
+pair (tokens 21-22) is dropped → missing pair → ENOENT (emulator rule §7.2). Linear with 25
+tokens gets argc 20 → EINVAL.""")
+create(c, 'm', 1)
+nine = '9 8 ' + ' '.join(['%s %d' % (WD1D, i * 100) for i in range(9)])
+ten = '10 8 ' + ' '.join(['%s %d' % (WD1D, i * 100) for i in range(10)])
+req = R('reload', name='m', cmd_data=[ent(0, 720, 'striped', ten)])
+c.io(req, reply(req, minor=U(1)))
+req = R('reload', name='m', cmd_data=[ent(0, 720, 'linear', ' '.join([WD1D] + ['0'] * 24))])
+c.io(req, reply(req, minor=U(1)))
+reload(c, 'm', 1, [ent(0, 720, 'striped', nine)])
+table(c, 'm', 1, 0x1050, [ent(0, 720, 'striped', '9 8 ' + ' '.join(
+    ['%s %d' % (UD1, i * 100) for i in range(9)]), 0)], flags_in=0x1010)
+
+c = case('io/label_sector_protected', """
+disklabel.md §11 (bounds_check_with_label): a write through a non-raw partition covering the
+label sector (default label: c zeroed → labelsector = 0 + LABELSECTOR 1) fails with EROFS,
+nothing written, resid = bcount; the raw partition (rwd1d) is never protected; sector 2 is not
+protected. A linear dm device on /dev/wd1a (a = whole disk in the default label, dev_t
+makedev(0,16) = 0x10) passes the nested EROFS up: error 30, resid = bcount.""")
+c.write('/dev/wd1a', 0, 2048, 1, 30, 2048)
+c.read(RWD1D, 0, 2048, 0, 0)
+c.write('/dev/wd1a', 2, 512, 2, 0, 0)
+c.read(RWD1D, 2, 512, 0, 0, pattern(2, 512))
+device(c, 'wa', 1, [ent(0, 100, 'linear', '/dev/wd1a 0')])
+deps(c, 'wa', 1, [U(0x10)])
+table(c, 'wa', 1, 0x30, [ent(0, 100, 'linear', '0:16 0', 1)])
+c.write(mapper('wa'), 0, 2048, 3, 30, 2048)
+c.write(mapper('wa'), 3, 512, 4, 0, 0)
+c.read(RWD1D, 3, 512, 0, 0, pattern(4, 512))
+c.write(RWD1D, 0, 2048, 5, 0, 0)
+c.read(mapper('wa'), 0, 2048, 0, 0, pattern(5, 2048))
+
+c = case('io/pdev_end', """
+dm-driver §6 (pdev size never checked) + §8.3 completion + the disk's own bounds check
+(bounds_check_with_mediasize on the raw partition, 131072 sectors of 64 MiB): linear on wd1d at
+131000, length 200. Raw disk: a request straddling the end is truncated (resid counts the cut
+bytes), at the end → EOF, beyond → EINVAL. Through dm: a nested request at the disk's end comes
+back short without error → EIO; beyond the end → the disk's EINVAL; straddling → short → EIO;
+each with resid = bcount.""")
+device(c, 'pe', 1, [ent(0, 200, 'linear', WD1D + ' 131000')])
+c.write(mapper('pe'), 71, 512, 7, 0, 0)
+c.read(RWD1D, 131071, 1024, 0, 512, pattern(7, 512))
+c.read(RWD1D, 131072, 512, 0, 512)
+c.read(RWD1D, 131073, 512, 22, 512)
+c.read(mapper('pe'), 72, 512, 5, 512)
+c.read(mapper('pe'), 100, 512, 22, 512)
+c.read(mapper('pe'), 71, 1024, 5, 1024, pattern(7, 512))
+c.read(mapper('pe'), 70, 1024, 0, 0, bytes(512) + pattern(7, 512))
+
+c = case('io/shared_pdev', """
+dm-driver §6: two devices on the same disk share one pdev (reference counted); removing one
+device drops only its reference, the other keeps working.""")
+device(c, 'a', 1, [ent(0, 16, 'linear', WD1D + ' 100')])
+device(c, 'b', 2, [ent(0, 16, 'linear', WD1D + ' 200')])
+req = R('remove', name='a')
+c.io(req, reply(req))
+c.write(mapper('b'), 0, 1024, 17, 0, 0)
+c.read(RWD1D, 200, 1024, 0, 0, pattern(17, 1024))
+deps(c, 'b', 2, [DT1])
+
+c = case('io/large_zero_device', """
+proplib u64 start/length (§1.4) and dm-driver §8.3: a zero device of 2^32 sectors (2 TiB): the
+last sector reads as zeros, 2^32 is EOF; a 128 KiB read (one strategy call, no MAXPHYS split in
+replay) works.""")
+device(c, 'big', 1, [ent(0, 0x100000000, 'zero', '')])
+table(c, 'big', 1, 0x30, [ent(0, 0x100000000, 'zero', '', 1)])
+c.read(mapper('big'), 0xffffffff, 512, 0, 0)
+c.read(mapper('big'), 0x100000000, 512, 0, 512)
+c.read(mapper('big'), 12345, 131072, 0, 0)
+
+c = case('names/escaping', """
+proplib-xml.md §2.3: names are echoed and listed with &, <, > escaped and every other byte
+(quote, apostrophe, blank, UTF-8) raw; lookups compare the decoded bytes.""")
+NM = 'vol "x" & <y> \'z\' \u00e9'
+create(c, NM, 1)
+names(c, [(NM, 1)])
+info(c, NM, 1, 0, 0)
+
+c = case('info/empty_name_and_range', """
+dm-driver §3.0: an empty name never matches (the unnamed device is found only by minor);
+proplib-xml.md §5.1: a flags or minor value above 2^32-1 fails get_uint32 and counts as absent:
+flags 0x100000004 → 0 → reply flags 0x0 (rewritten); minor 0x100000001 → 0 → name lookup.""")
+req = {'command': 'create', 'version': list(V)}
+c.io(req, reply(req, flags=U(4), minor=U(1)))
+create(c, 'n', 2)
+info_missing(c, '')
+req = R('info', minor=U(1))
+c.io(req, reply(req, open_count=U(0), minor=U(1), uuid='', flags=U(0), target_count=U(0)))
+req = R('info', name='n', flags=U(0x100000004))
+c.io(req, reply(req, open_count=U(0), minor=U(2), uuid='', flags=U(0), target_count=U(0)))
+req = R('info', name='n', minor=U(0x100000001))
+c.io(req, reply(req, open_count=U(0), minor=U(2), uuid='', flags=U(0), target_count=U(0)))
+
+c = case('version/out_of_range_elements', """
+dm-driver §2.3 emulator rule + proplib-xml.md §5.1: elements that fail get_uint32 (negative,
+above 2^32-1) count as 0: [4, -1, 0] → minor 0 → accepted and rewritten; [0x100000004, 0, 0] →
+major 0 → rejected, echoed.""")
+req = R('version', version=[U(4), I(-1), U(0)])
+c.io(req, reply(req))
+req = R('version', version=[U(0x100000004), U(0), U(0)])
+c.io(req, echo(req))
+
+c = case('reload/table_order_and_resume_twice', """
+dm-driver §3.12 4d: entries keep load order (table lists them as loaded, even unsorted);
+§3.7: a second resume without reload activates an empty table (size 0 → I/O EOF).""")
+create(c, 'o', 1)
+reload(c, 'o', 1, [ent(100, 100, 'zero', ''), ent(0, 100, 'linear', WD1D + ' 300')])
+resume(c, 'o', 1)
+table(c, 'o', 1, 0x30, [ent(100, 100, 'zero', '', 1), ent(0, 100, 'linear', UD1 + ' 300', 1)])
+c.write(mapper('o'), 99, 1024, 40, 0, 0)
+c.read(RWD1D, 399, 512, 0, 0, pattern(40, 512))
+c.read(mapper('o'), 99, 1024, 0, 0, pattern(40, 512))
+resume(c, 'o', 1)
+table(c, 'o', 1, 0x10, [])
+c.read(mapper('o'), 0, 512, 0, 512)
+
+c = case('remove/then_io_and_recreate', """
+dm-driver §3.9 / §4.2: after remove the name can be reused; the new device gets a new minor and
+starts without tables (EOF at 0); its old mapping is gone.""")
+device(c, 'r', 1, [ent(0, 16, 'linear', WD1D + ' 700')])
+c.write(mapper('r'), 0, 512, 50, 0, 0)
+req = R('remove', name='r')
+c.io(req, reply(req))
+create(c, 'r', 2)
+c.read(mapper('r'), 0, 512, 0, 512)
+info(c, 'r', 2, 0, 0)
+c.read(RWD1D, 700, 512, 0, 0, pattern(50, 512))
+
+# ============================ third batch ====================================================
+
+c = case('reload/leftovers_behind_new_entries', """
+dm-driver §3.12 4a/4d + quirk 7: a reload failing on an unknown type (second entry) leaves the
+first entry (zero 0..100) in the inactive slot without setting device flag 0x40; the next
+successful reload therefore does not destroy it: its first entry goes to the list head and the
+next after it, so the leftover ends up behind the new entries. resume activates all three.
+Size = 50 + 50 + 100 = 200 sectors although only 0..100 is mapped: 150 is a hole (EINVAL),
+200 is EOF. (Reads inside 0..100 would be issued twice — overlapping entries — and are left out.)""")
+create(c, 'l', 1)
+req = R('reload', name='l', cmd_data=[ent(0, 100, 'zero', ''), ent(100, 10, 'mirror', 'x')])
+c.io(req, reply(req, minor=U(1)))
+reload(c, 'l', 1, [ent(0, 50, 'error', ''), ent(50, 50, 'zero', '')])
+table(c, 'l', 1, 0x1050, [ent(0, 50, 'error', '', 0), ent(50, 50, 'zero', '', 0),
+                          ent(0, 100, 'zero', '', 0)], flags_in=0x1010)
+resume(c, 'l', 1)
+table(c, 'l', 1, 0x30, [ent(0, 50, 'error', '', 1), ent(50, 50, 'zero', '', 1),
+                        ent(0, 100, 'zero', '', 1)])
+c.read(mapper('l'), 150, 512, 22, 512)
+c.read(mapper('l'), 200, 512, 0, 512)
+
+c = case('reload/odd_entry_values', """
+dm-driver §3.12 4a-4c + proplib-xml.md §5.1: an element that is not a dictionary has no type →
+ENOENT (emulator rule); a non-string params fails get_cstring → NULL → EINVAL; start/length in
+signed decimal are accepted by get_uint64; a negative start fails the getter → 0 (emulator rule
+for the uninitialised field); unknown keys inside an entry are echoed (cmd_data comes back as
+sent).""")
+create(c, 'v', 1)
+req = R('reload', name='v', cmd_data=['zero'])
+c.io(req, reply(req, minor=U(1)))
+req = R('reload', name='v', cmd_data=[{'type': 'zero', 'start': U(0), 'length': U(8), 'params': U(0)}])
+c.io(req, reply(req, minor=U(1)))
+entries = [{'type': 'zero', 'start': I(-5), 'length': I(8), 'params': '', 'extra': 'kept'},
+           {'type': 'error', 'start': I(8), 'length': I(8), 'params': ''}]
+req = R('reload', name='v', cmd_data=entries)
+c.io(req, reply(req, minor=U(1), flags=U(0x40)))
+table(c, 'v', 1, 0x1050, [ent(0, 8, 'zero', '', 0), ent(8, 8, 'error', '', 0)], flags_in=0x1010)
+
+c = case('create/name_not_a_string', """
+proplib-xml.md §5.4: get_cstring_nocopy on a non-string name fails → name NULL → the device is
+created unnamed (dm-driver §3.3 step 3); the request's integer name is echoed untouched.""")
+req = R('create', name=U(5))
+c.io(req, reply(req, flags=U(4), minor=U(1)))
+names(c, [('', 1)])
+
+c = case('clear/clears_device_flag', """
+dm-driver §3.10 step 2: clear also clears device flag 0x40, visible in the suspend reply (device
+flag word): 0x46 before, 0x6 after a reload + clear.""")
+create(c, 'c', 1)
+reload(c, 'c', 1, [ent(0, 8, 'zero', '')])
+req = R('suspend', flags=U(2), name='c')
+c.io(req, reply(req, open_count=U(0), flags=U(0x46), minor=U(1)))
+req2 = R('clear', name='c')
+c.io(req2, reply(req2))
+c.io(req, reply(req, open_count=U(0), flags=U(0x6), minor=U(1)))
+
+c = case('rename/vanished_name_reusable', """
+dm-driver §3.8 quirk 9: after the clash the vanished device holds no name in the list, so a
+new device 'a' can be created (next minor 3) and the vanished minor 1 stays unreachable.""")
+create(c, 'a', 1)
+create(c, 'b', 2)
+req = R('rename', cmd_data=['b'], name='a')
+c.io(req, reply(req, open_count=U(0), minor=U(1), uuid=''))
+create(c, 'a', 3)
+names(c, [('b', 2), ('a', 3)])
+req = R('rename', cmd_data=['a'], name='a')
+c.io(req, reply(req, open_count=U(0), minor=U(3), uuid=''))
+names(c, [('b', 2), ('a', 3)])
+
+c = case('io/partition_nodes', """
+NetBSD dk_open: a partition other than RAW_PART that is beyond d_npartitions or FS_UNUSED cannot
+be opened → ENXIO. In the default label of an unlabelled disk b and c are unused: the
+directive's open fails with ENXIO, and a linear table naming /dev/wd1b fails pdev insertion →
+ENOENT. A /dev/mapper node for a name no device has cannot be opened → ENOENT.""")
+c.open_fail('read', '/dev/wd1b', 0, 512, 6)
+c.open_fail('write', '/dev/wd1c', 0, 512, 6)
+create(c, 'p', 1)
+req = R('reload', name='p', cmd_data=[ent(0, 8, 'linear', '/dev/wd1b 0')])
+c.io(req, reply(req, minor=U(1)))
+c.open_fail('read', mapper('nosuch'), 0, 512, 2)
+
+c = case('reload/pdev_path_forms', """
+dm-driver §6: the pdev is opened by path through namei, so '/dev//wd1d' and '/dev/./wd1d' open
+the same disk as '/dev/wd1d'; they are distinct pdev entries (names compared exactly) but the
+same dev_t, so deps reports one value and table strings show 0:19.""")
+device(c, 'pf', 1, [ent(0, 8, 'linear', '/dev//wd1d 800'), ent(8, 8, 'linear', '/dev/./wd1d 900'),
+                    ent(16, 8, 'linear', WD1D + ' 1000')])
+table(c, 'pf', 1, 0x30, [ent(0, 8, 'linear', UD1 + ' 800', 1), ent(8, 8, 'linear', UD1 + ' 900', 1),
+                         ent(16, 8, 'linear', UD1 + ' 1000', 1)])
+deps(c, 'pf', 1, [DT1])
+c.write(mapper('pf'), 0, 512, 60, 0, 0)
+c.read(RWD1D, 800, 512, 0, 0, pattern(60, 512))
+
+# ============================ fourth batch: replay options ====================================
+
+c = case('targets/extra_delay', """
+--targets delay (KernelConfig.extraTargets): dm_target_delay.c 1.2 registers "delay" 1.0.0 after
+the builtins (dm_target_insert appends). Params: 3 or 6 tokens (else EINVAL). table hook:
+"<udev> <offset> <ticks>" per triple with ticks = ms·hz/1000 (amd64 hz 100: 10 ms → 1); no info
+hook → status params "". With 0 ms a buf is submitted at once (reads use the first triple,
+writes the second). deps lists both pdevs (dm_table_add_deps).""", args=['--targets delay'])
+req = R('targets')
+c.io(req, reply(req, cmd_data=TARGETS + [{'name': 'delay', 'ver': [U(1), U(0), U(0)]}]))
+create(c, 'd', 1)
+req = R('reload', name='d', cmd_data=[ent(0, 64, 'delay', WD1D + ' 100 0 ' + WD0D)])
+c.io(req, reply(req, minor=U(1)))
+reload(c, 'd', 1, [ent(0, 64, 'delay', WD1D + ' 100 10')])
+resume(c, 'd', 1)
+table(c, 'd', 1, 0x30, [ent(0, 64, 'delay', UD1 + ' 100 1', 1)])
+req = R('status', name='d')
+c.io(req, reply(req, minor=U(1), flags=U(0x20), cmd_data=[ent(0, 64, 'delay', '', 1)]))
+deps(c, 'd', 1, [DT1])
+reload(c, 'd', 1, [ent(0, 64, 'delay', '%s 100 0 %s 200 0' % (WD1D, WD0D))])
+resume(c, 'd', 1)
+table(c, 'd', 1, 0x30, [ent(0, 64, 'delay', '%s 100 0 %s 200 0' % (UD1, UD0), 0)])
+deps(c, 'd', 1, [DT1, DT0])
+c.write(mapper('d'), 0, 1024, 70, 0, 0)
+c.read(RWD0D, 200, 1024, 0, 0, pattern(70, 1024))
+c.read(RWD1D, 100, 1024, 0, 0)
+c.read(mapper('d'), 0, 1024, 0, 0)
+
+c = case('io/disk_option_units', """
+--disk wd2=mem:1M: only wd2 exists (2048 sectors). wd2d = makedev(0, 2·16+3) = 0x23, "0:35".
+A table naming /dev/wd1d fails (no such disk → ENOENT); linear on wd2d at 100 up to the disk's
+end works, EOF at its end.""", args=['--disk wd2=mem:1M'])
+create(c, 'u', 1)
+req = R('reload', name='u', cmd_data=[ent(0, 8, 'linear', WD1D + ' 0')])
+c.io(req, reply(req, minor=U(1)))
+reload(c, 'u', 1, [ent(0, 1948, 'linear', '/dev/wd2d 100')])
+resume(c, 'u', 1)
+deps(c, 'u', 1, [U(0x23)])
+table(c, 'u', 1, 0x30, [ent(0, 1948, 'linear', '0:35 100', 1)])
+c.write(mapper('u'), 1940, 4096, 80, 0, 0)
+c.read('/dev/rwd2d', 2040, 4096, 0, 0, pattern(80, 4096))
+c.read(mapper('u'), 1948, 512, 0, 512)
+c.read('/dev/rwd2d', 2048, 512, 0, 512)
+
+c = case('io/secsize_4096', """
+--disk wd1=mem:1M,secsize=4096: b_blkno stays in DEV_BSIZE (512-byte) units everywhere; linear
+offset 8 (DEV_BSIZE) = byte 4096 = the disk's second 4 KiB sector. Aligned 4 KiB transfers land
+there and read back through the raw node at blkno 8.""", args=['--disk wd1=mem:1M,secsize=4096'])
+device(c, 's', 1, [ent(0, 1024, 'linear', WD1D + ' 8')])
+table(c, 's', 1, 0x30, [ent(0, 1024, 'linear', UD1 + ' 8', 1)])
+c.write(mapper('s'), 0, 4096, 90, 0, 0)
+c.read(RWD1D, 8, 4096, 0, 0, pattern(90, 4096))
+c.read(mapper('s'), 0, 8192, 0, 0, pattern(90, 4096))
+c.read(RWD1D, 0, 4096, 0, 0)
+
+# ============================ fifth batch =====================================================
+
+c = case('version/not_an_array', """
+dm-driver §2.3 emulator rule: version present but not an array (string, number, dict) → the
+element getters fail → 0 → EIO, request echoed; an array of strings likewise.""")
+for v in ('4.0.0', U(4), {'major': U(4)}, ['4', '0', '0']):
+    req = R('version', version=v)
+    c.io(req, echo(req))
+
+c = case('reload/missing_cmd_data', """
+dm-driver §3.12 step 4 [I] emulator rule: a reload without cmd_data loads an empty table
+(success, flags 0x40, device flag 0x40 → suspend shows 0x46).""")
+create(c, 'e', 1)
+req = R('reload', name='e')
+c.io(req, reply(req, minor=U(1), flags=U(0x40)))
+req = R('suspend', flags=U(2), name='e')
+c.io(req, reply(req, open_count=U(0), flags=U(0x46), minor=U(1)))
+
+c = case('info/name_beats_uuid', """
+dm-driver §3.0: the name step comes before the uuid step: {name a, uuid UB} finds a even though
+UB is b's uuid; {name "", uuid UB} finds b (empty names never match).""")
+create(c, 'a', 1, uuid='UA')
+create(c, 'b', 2, uuid='UB')
+req = R('info', name='a', uuid='UB')
+c.io(req, reply(req, open_count=U(0), minor=U(1), uuid='UA', flags=U(0), target_count=U(0)))
+req = R('info', name='', uuid='UB')
+c.io(req, reply(req, open_count=U(0), minor=U(2), uuid='UB', flags=U(0), target_count=U(0)))
+req = R('info', name='', uuid='')
+c.io(req, reply(req, flags=U(0)))
+
+
+# ============================ sixth batch: copy-in parsing through the driver =================
+
+c = case('errors/integer_forms', """
+proplib-xml.md §3.6 kernel column, observed through dm: flags 017 is octal 15 (signed) → create
+reply 0xf (15|0x4, &~0x40; READONLY stored → suspend 0x7); values the handler does not rewrite
+keep the parsed signedness: ' 0x10' (leading blank) → signed 16, '+7' → 7, empty → 0, '-0x10' →
+-16, '0X1F' → signed 31.""")
+raw = ('<plist version="1.0"><dict><key>command</key><string>create</string>'
+       '<key>flags</key><integer>017</integer><key>name</key><string>a</string>'
+       '<key>version</key><array><integer>0x4</integer><integer>0x0</integer>'
+       '<integer>0x0</integer></array></dict></plist>\n')
+c.io(raw, reply({'command': 'create', 'name': 'a', 'version': list(V)}, flags=U(0xf), minor=U(1)))
+req = R('suspend', name='a')
+c.io(req, reply(req, open_count=U(0), flags=U(0x7), minor=U(1)))
+raw = ('<plist version="1.0"><dict><key>command</key><string>version</string>'
+       '<key>a</key><integer> 0x10</integer><key>b</key><integer>+7</integer>'
+       '<key>c</key><integer></integer><key>d</key><integer>-0x10</integer>'
+       '<key>e</key><integer>0X1F</integer><key>f</key><integer>\n\t42\n</integer>'
+       '<key>version</key><array><integer>4</integer><integer>0</integer>'
+       '<integer>0</integer></array></dict></plist>\n')
+c.io(raw, reply({'command': 'version', 'a': I(16), 'b': I(7), 'c': I(0), 'd': I(-16), 'e': I(31),
+                 'f': I(42), 'version': list(V)}))
+
+K128 = 'k' * 127 + '&'
+c = case('errors/odd_keys', """
+proplib-xml.md §1.3/§3.5: the empty key is accepted and echoed as <key></key>; a key of 128
+decoded bytes (127 + '&amp;') is accepted, 129 fails the copy-in (EIO); deep nesting (40 arrays)
+is echoed with one tab per level.""")
+deep = 'x'
+for _ in range(40):
+    deep = [deep]
+req = R('version', **{'': 'empty key', K128: U(1), 'deep': deep})
+c.io(req, reply(req))
+raw = ('<plist version="1.0"><dict><key>' + 'k' * 128 + '&amp;</key><true/>'
+       '<key>command</key><string>version</string></dict></plist>\n')
+c.io(raw, 5)
+
+c = case('io/partial_sector', """
+dm-driver §8.3 works in bytes: a 100-byte read of a zero device succeeds (the bounds check rounds
+up to one sector). The disk drivers take whole sectors only (wdstrategy/dk_translate: b_bcount %
+secsize != 0 → EINVAL), so the same read through a linear entry fails with the disk's EINVAL,
+resid = bcount, and so does a 100-byte read of the raw disk node.""")
+device(c, 'z', 1, [ent(0, 8, 'zero', '')])
+device(c, 'l', 2, [ent(0, 8, 'linear', WD1D + ' 100')])
+c.read(mapper('z'), 0, 100, 0, 0)
+c.read(mapper('z'), 8, 100, 0, 100)
+c.read(mapper('l'), 0, 100, 22, 100)
+c.read(RWD1D, 0, 100, 22, 100)
+
+c = case('io/many_entries', """
+dm-driver §8.3 step 5 on a sorted, disjoint table of 64 entries of 8 sectors (even entries
+linear → wd1d 5000 + 100·i, odd entries zero) plus a zero-length error entry at 512 (never
+overlaps anything: empty byte range). A write of sectors 4..91 spans entries 0..11; each linear
+piece lands at its own pdev offset (checked on the raw disk), zero pieces vanish; reading back
+gives the pattern in linear pieces and zeros elsewhere. 512 (= Σ lengths) is EOF.""")
+ents = []
+for i in range(64):
+    if i % 2 == 0:
+        ents.append(ent(8 * i, 8, 'linear', '%s %d' % (WD1D, 5000 + 100 * i)))
+    else:
+        ents.append(ent(8 * i, 8, 'zero', ''))
+ents.append(ent(512, 0, 'error', ''))
+device(c, 'me', 1, ents)
+W = pattern(33, 88 * 512)
+c.write(mapper('me'), 4, 88 * 512, 33, 0, 0)
+expect = b''
+for s_ in range(4, 92):
+    i, local = divmod(s_, 8)
+    piece = W[(s_ - 4) * 512:(s_ - 3) * 512]
+    expect += piece if i % 2 == 0 else bytes(512)
+c.read(mapper('me'), 4, 88 * 512, 0, 0, expect)
+c.read(RWD1D, 5000, 4096, 0, 0, bytes(2048) + W[0:2048])
+c.read(RWD1D, 5200, 4096, 0, 0, W[(16 - 4) * 512:(24 - 4) * 512])
+c.read(RWD1D, 6000, 4096, 0, 0, W[(80 - 4) * 512:(88 - 4) * 512])
+c.read(RWD1D, 6200, 4096, 0, 0)
+c.read(mapper('me'), 511, 512, 0, 0)
+c.read(mapper('me'), 512, 512, 0, 512)
+
+c = case('io/sorted_table_with_hole', """
+dm-driver §8.3 / quirk 11 on a sorted table with a gap: linear 0..8 → wd1d 5500, zero 16..24.
+Size = 16: sector 8 is a hole (EINVAL), 15 too, 16 is EOF although the zero entry starts there;
+a read of 4..12 transfers the linear part and fails the whole request with EINVAL.""")
+device(c, 'sh', 1, [ent(0, 8, 'linear', WD1D + ' 5500'), ent(16, 8, 'zero', '')])
+c.write(RWD1D, 5500, 4096, 44, 0, 0)
+c.read(mapper('sh'), 8, 512, 22, 512)
+c.read(mapper('sh'), 15, 512, 22, 512)
+c.read(mapper('sh'), 16, 512, 0, 512)
+c.read(mapper('sh'), 4, 4096, 22, 4096, pattern(44, 4096)[2048:])
+c.read(mapper('sh'), 0, 4096, 0, 0, pattern(44, 4096))
 
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')

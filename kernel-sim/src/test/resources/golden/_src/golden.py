@@ -68,7 +68,8 @@ def sha(b):
     return hashlib.sha256(b).hexdigest()
 
 
-ERRNO = {0: 'NONE', 2: 'ENOENT', 5: 'EIO', 7: 'E2BIG', 17: 'EEXIST', 22: 'EINVAL', 16: 'EBUSY'}
+ERRNO = {0: 'NONE', 2: 'ENOENT', 5: 'EIO', 6: 'ENXIO', 7: 'E2BIG', 16: 'EBUSY', 17: 'EEXIST',
+         19: 'ENODEV', 22: 'EINVAL', 30: 'EROFS'}
 
 V = [U(4), U(0), U(0)]     # what libdm sends
 VK = [U(4), U(16), U(0)]   # what dm_check_version writes back (dm.h 1.56: 4.16.0)
@@ -138,6 +139,15 @@ class Case:
         self.inp.append('%% read %s %d %d\n' % (dev, blkno, bcount))
         self.out.append('read %s %d %d error=%d resid=%d sha256=%s\n'
                         % (dev, blkno, bcount, error, resid, sha(buf)))
+        return self
+
+    def open_fail(self, op, dev, blkno, bcount, errno, seed=1):
+        """A directive whose device node cannot be opened (replay prints 'open errno N NAME')."""
+        if op == 'read':
+            self.inp.append('%% read %s %d %d\n' % (dev, blkno, bcount))
+        else:
+            self.inp.append('%% write %s %d %d %d\n' % (dev, blkno, bcount, seed))
+        self.out.append('%s %s %d %d open errno %d %s\n' % (op, dev, blkno, bcount, errno, ERRNO[errno]))
         return self
 
     def write(self, dev, blkno, bcount, seed, error, resid):

@@ -103,6 +103,24 @@ class DiskLabelReaderTest {
     }
 
     @Test
+    void read_netbsdLogicalPartition_foundThroughTheExtendedChain() {
+        byte[] img = Images.withMbr(8192, List.of(new Mbr.Partition(0, 0x83, 63, 1985),
+                new Mbr.Partition(0, Mbr.PTYPE_EXT, 2048, 6144)));
+        // EBR at 2048: a NetBSD logical partition at 2048 + 63
+        Mbr.write(List.of(new Mbr.Partition(0, Mbr.PTYPE_NETBSD, 63, 4000)), img, 2048 * 512);
+        Disklabel l = Images.label(8192, new long[][] {
+            {4000, 2111, FsType.BSDFFS}, null, {4000, 2111, 0}, {8192, 0, 0}});
+        Images.putLabel(img, 2112 * 512, l);
+        DiskLabelReader.Result r = DiskLabelReader.read(SectorSource.of(img));
+        assertEquals(DiskLabelReader.Where.MBR_PARTITION, r.where());
+        assertEquals(2111, r.scanBase());
+        assertEquals(2112, r.labelSector());
+        assertEquals(DisklabelPartition.of(4000, 2111, FsType.BSDFFS), r.label().partitions[0]);
+        // the Linux primary seen before the label was found does not survive: the label wins
+        assertEquals(4, r.label().npartitions);
+    }
+
+    @Test
     void read_corruptLabel_fabricatedWithKernelMessage() {
         byte[] img = Images.standardMbrImage();
         img[64 * 512 + 150] ^= 0x40;

@@ -88,6 +88,10 @@ class GoldenReplayTest {
         Path expectedFile = dir.resolve("expected");
 
         if (update) {
+            if (Files.exists(knownFailing)) {
+                Assumptions.abort("golden.update leaves KNOWN_FAILING cases alone: their expected"
+                        + " output is the NetBSD behaviour, not dmemu's");
+            }
             assertEquals(0, status, "replay exit status; stderr:\n" + stderr);
             Files.write(expectedFile, actual);
             return;

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.dmemu.disklabel.DiskIoctls;
+import org.dmemu.disklabel.Disklabel;
+import org.dmemu.disklabel.LabelSectorGuard;
+import org.dmemu.disklabel.LabelledDisk;
 import org.dmemu.kern.DiskSpec;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Dev;
@@ -22,12 +26,17 @@ import org.dmemu.sys.Trace;
  * EROFS unless DIOCWLABEL made it writable — the partition offset added), and the disk ioctls
  * dm's targets use (DIOCCACHESYNC, DIOCGSECTORSIZE, DIOCGMEDIASIZE) plus DIOCWLABEL.
  *
+ * <p>The label (issue 4): a 512-byte-sector disk reads its MBR and NetBSD disklabel at attach
+ * through the disklabel module ({@link LabelledDisk}: {@code readdisklabel}, or the fabricated
+ * default label); non-raw writes covering the label sector fail with EROFS unless DIOCWLABEL
+ * ({@code bounds_check_with_label}); DIOCGDINFO, DIOCSDINFO, DIOCWDINFO, DIOCWLABEL,
+ * DIOCGPARTINFO and DIOCGDEFLABEL are answered.
+ *
  * <p>Differences from NetBSD:
  * <ul>
- * <li>The transient "labelling" flag of DIOCSDINFO/DIOCWDINFO does not exist yet (issue 4);
- *     only DIOCWLABEL makes the label sector writable.</li>
- * <li>The in-core label comes from a {@link DiskLabelSource} (today the kernel's default
- *     label for an unlabelled disk).</li>
+ * <li>A disk whose sector size is not 512 keeps the fabricated default label and answers only
+ *     DIOCWLABEL of the label ioctls.</li>
+ * <li>Every open counts as FWRITE for the label ioctls.</li>
  * <li>I/O is synchronous; there is no disksort queue.</li>
  * </ul>
  */
@@ -50,6 +59,11 @@ public final class Disk implements AutoCloseable {
     private final BackingStore store;
     private final Trace trace;
     private volatile DiskPartition[] label = new DiskPartition[0];
+    /** The label side (issue 4); null when the sector size is not 512. */
+    private final LabelledDisk labelled;
+    /** Snapshot of the protected sector and d_secpercyl, for the strategy path. */
+    private volatile long labelSector = -1;
+    private volatile long secpercyl = 1;
     /** {@code DKF_WLABEL}: set by DIOCWLABEL ≠ 0, the label sector may be written. */
     private volatile boolean wlabel;
 
@@ -63,6 +77,36 @@ public final class Disk implements AutoCloseable {
         this.rawBlocks = (numsec * secsize) >> Buf.DEV_BSHIFT;
         this.store = store;
         this.trace = trace;
+        this.labelled = secsize == Buf.DEV_BSIZE
+                ? new LabelledDisk(new StoreSectorDevice(store), name) : null;
+        if (labelled != null) {
+            snapshotLabel();
+            if (trace != null) {
+                trace.line(0, "readdisklabel " + name + ": " + labelled.readResult().reason());
+            }
+        }
+    }
+
+    private void snapshotLabel() {
+        Disklabel lp = labelled.label().copy();
+        labelSector = LabelSectorGuard.labelSector(lp);
+        secpercyl = lp.secpercyl;
+    }
+
+    /** The label side of this disk, or null for a sector size other than 512. */
+    public LabelledDisk labelled() {
+        return labelled;
+    }
+
+    /** The write-protected label sector ({@code d_partitions[2].p_offset + 1}), or -1. */
+    public long labelSector() {
+        return labelSector;
+    }
+
+    /** {@code p_offset} of partition {@code part} (0 if it is not in the label). */
+    public long partitionOffset(int part) {
+        DiskPartition[] lp = label;
+        return part < lp.length ? lp[part].offset() : 0;
     }
 
     /**
@@ -198,7 +242,20 @@ public final class Disk implements AutoCloseable {
             bcount = (int) (left << Buf.DEV_BSHIFT);
             bp.setBcount(bcount);
         }
-        if (part != RAW_PART && !bp.isRead() && !wlabel) {
+        LabelledDisk ld = labelled;
+        if (part != RAW_PART && ld != null) {
+            if (secpercyl == 0) {
+                finish(bp, Errno.EINVAL, depth, "bounds_check_with_label: d_secpercyl 0 -> EINVAL");
+                return;
+            }
+            long ls = labelSector;
+            long nsec = (bcount + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
+            if (!bp.isRead() && blkno + poff <= ls && blkno + poff + nsec > ls
+                    && !ld.guard().writable()) {
+                refuseLabelWrite(bp, part, blkno + poff, nsec, ls, depth);
+                return;
+            }
+        } else if (part != RAW_PART && !bp.isRead() && !wlabel) {
             // bounds_check_with_label: on RAW_PART == 3 ports the label sits in partition c
             long labelsector = ((lp.length > 2 ? lp[2].offset() : 0) + LABELSECTOR) << blkshift;
             long start = blkno + (poff << blkshift);
@@ -221,6 +278,13 @@ public final class Disk implements AutoCloseable {
             return;
         }
         bp.setResid(0);
+    }
+
+    /** EROFS for a write covering the label sector (out of line, like the trace). */
+    private void refuseLabelWrite(Buf bp, int part, long first, long nsec, long ls, int depth) {
+        finish(bp, Errno.EROFS, depth, trace == null ? null : "bounds_check_with_label: write of " + name
+                + (char) ('a' + part) + " sectors " + first + "-" + (first + nsec - 1)
+                + " covers the label sector " + ls + " (DIOCWLABEL off) -> EROFS");
     }
 
     /** Built out of line so that the strategy routine stays small enough to inline. */
@@ -246,6 +310,31 @@ public final class Disk implements AutoCloseable {
      * Everything else: ENOTTY.
      */
     public Errno ioctl(long cmd, byte[] data) {
+        return ioctl(RAW_PART, cmd, data, true);
+    }
+
+    /**
+     * The disk ioctls on partition {@code part}, {@code fwrite} telling whether the node was
+     * opened for writing. The label ioctls go to the disklabel module ({@link LabelledDisk});
+     * after a successful DIOCSDINFO/DIOCWDINFO the in-core partition table follows the new label.
+     */
+    public Errno ioctl(int part, long cmd, byte[] data, boolean fwrite) {
+        LabelledDisk ld = labelled;
+        if (ld != null && (cmd == DiskIoctls.DIOCGDINFO || cmd == DiskIoctls.DIOCSDINFO
+                || cmd == DiskIoctls.DIOCWDINFO || cmd == DiskIoctls.DIOCWLABEL
+                || cmd == DiskIoctls.DIOCGPARTINFO || cmd == DiskIoctls.DIOCGDEFLABEL)) {
+            int e = ld.ioctl(part, cmd, data, fwrite);
+            wlabel = ld.guard().wlabel();
+            if (e == 0 && (cmd == DiskIoctls.DIOCSDINFO || cmd == DiskIoctls.DIOCWDINFO)) {
+                label = DiskLabelSource.fromDisklabel(ld.label());
+                snapshotLabel();
+            }
+            if (trace != null) {
+                trace.line(0, "dk_ioctl " + name + (char) ('a' + part) + " " + DiskIoctls.name(cmd)
+                        + " -> " + Errno.of(e).name());
+            }
+            return Errno.of(e);
+        }
         if (cmd == Dkio.DIOCCACHESYNC) {
             return cacheSync();
         } else if (cmd == Dkio.DIOCGSECTORSIZE) {
@@ -273,6 +362,9 @@ public final class Disk implements AutoCloseable {
     /** {@code DIOCWLABEL}: makes the label sector writable (true) or read-only (false). */
     public void setWlabel(boolean on) {
         wlabel = on;
+        if (labelled != null) {
+            labelled.guard().setWlabel(on);
+        }
     }
 
     /** {@code dg_secsize * dg_secperunit}. */
