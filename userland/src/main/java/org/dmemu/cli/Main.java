@@ -28,6 +28,7 @@ public final class Main {
         register("serve", "boot the emulated kernel; serve its control socket and NBD exports",
                 org.dmemu.serve.Serve::run);
         register("dmctl", "NetBSD's dmctl(8) against a running 'dmemu serve'", Dmctl::run);
+        register("dmsetup", "LVM2's dmsetup as NetBSD ships it, against a running 'dmemu serve'", Dmsetup::run);
         register("disklabel", "print or write a NetBSD disklabel on an image",
                 org.dmemu.disklabel.tool.DisklabelTool::run);
         register("mkdisk", "create a disk image with an MBR and a NetBSD disklabel",

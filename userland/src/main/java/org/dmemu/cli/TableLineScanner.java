@@ -16,16 +16,17 @@ final class TableLineScanner {
     String target = "";
     String params = "";
 
-    void scan(String line) {
+    /** Scans one line; returns the number of conversions made (sscanf's result, 0–3). */
+    int scan(String line) {
         int[] pos = {0};
         long[] v = new long[1];
         params = "";
         if (!number(line, pos, v)) {
-            return;
+            return 0;
         }
         start = v[0];
         if (!number(line, pos, v)) {
-            return;
+            return 1;
         }
         length = v[0];
         skipSpace(line, pos);
@@ -34,11 +35,17 @@ final class TableLineScanner {
             pos[0]++;
         }
         if (pos[0] == b) {
-            return;
+            return 2;
         }
         target = line.substring(b, pos[0]);
         skipSpace(line, pos);
         params = line.substring(pos[0]);
+        return 3;
+    }
+
+    /** True if all three conversions succeeded (dmsetup's {@code sscanf(...) < 3} test). */
+    boolean scanComplete(String line) {
+        return scan(line) == 3;
     }
 
     static boolean isSpace(char c) {

@@ -43,6 +43,12 @@ public final class CaptureTransport implements DmTransport {
         if (reply == null) {
             return new IoctlResult(errno, new byte[0]);
         }
-        return new IoctlResult(0, PropExternalizer.externalize(reply.apply(d), true));
+        PropDictionary copy;
+        try {
+            copy = (PropDictionary) PropInternalizer.internalize(plist, 0, plist.length, PropInternalizer.Mode.KERNEL);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return new IoctlResult(0, PropExternalizer.externalize(reply.apply(copy), true));
     }
 }
