@@ -22,20 +22,30 @@ import org.junit.jupiter.api.TestFactory;
 
 /** Runs every golden/dmctl/*.txt session against a fresh kernel, byte-exact. */
 class DmctlGoldenTest {
+    /** The tool under test: its name in the session files and how to run it. */
+    interface Tool {
+        int run(DmTransport t, String[] args, java.io.InputStream in, PrintStream out, PrintStream err);
+    }
+
     static Path goldenDir(String tool) throws URISyntaxException {
         return Path.of(DmctlGoldenTest.class.getResource("/golden/" + tool).toURI());
     }
 
     @TestFactory
     Stream<DynamicTest> sessions() throws Exception {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(goldenDir("dmctl"))) {
-            files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-        }
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> runSession(f)));
+        return sessions("dmctl", Dmctl::run);
     }
 
-    private static void runSession(Path file) throws Exception {
+    static Stream<DynamicTest> sessions(String tool, Tool run) throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(goldenDir(tool))) {
+            files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+        }
+        return files.stream().map(f -> DynamicTest.dynamicTest(tool + "/" + f.getFileName(),
+                () -> runSession(f, tool, run)));
+    }
+
+    private static void runSession(Path file, String tool, Tool run) throws Exception {
         GoldenSession g = GoldenSession.parse(file);
         Kernel k = null;
         DmTransport t;
@@ -47,10 +57,10 @@ class DmctlGoldenTest {
         }
         try {
             for (GoldenSession.Step s : g.steps) {
-                assertEquals("dmctl", s.tool(), s.line());
+                assertEquals(tool, s.tool(), s.line());
                 ByteArrayOutputStream o = new ByteArrayOutputStream();
                 ByteArrayOutputStream e = new ByteArrayOutputStream();
-                int rc = Dmctl.run(t, s.args().toArray(new String[0]),
+                int rc = run.run(t, s.args().toArray(new String[0]),
                         new ByteArrayInputStream(s.stdin().getBytes(StandardCharsets.UTF_8)),
                         new PrintStream(o, true, StandardCharsets.UTF_8),
                         new PrintStream(e, true, StandardCharsets.UTF_8));

@@ -26,6 +26,33 @@ public final class GoldenSession {
 
     private static final Pattern PRINTF = Pattern.compile("printf '([^']*)' \\| (.*)");
 
+    /** Splits on spaces; a double-quoted part is one word (without its quotes). */
+    static List<String> split(String cmd) {
+        List<String> words = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (char c : cmd.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+                any = true;
+            } else if (c == ' ' && !quoted) {
+                if (any) {
+                    words.add(w.toString());
+                }
+                w.setLength(0);
+                any = false;
+            } else {
+                w.append(c);
+                any = true;
+            }
+        }
+        if (any) {
+            words.add(w.toString());
+        }
+        return words;
+    }
+
     public static GoldenSession parse(Path file) throws IOException {
         List<String> lines = List.of(Files.readString(file, StandardCharsets.UTF_8).split("\n", -1));
         boolean noControl = false;
@@ -53,7 +80,7 @@ public final class GoldenSession {
             if (cmd.endsWith(" < /dev/null")) {
                 cmd = cmd.substring(0, cmd.length() - " < /dev/null".length());
             }
-            List<String> words = new ArrayList<>(List.of(cmd.split(" ")));
+            List<String> words = split(cmd);
             String tool = words.remove(0);
             StringBuilder out = new StringBuilder();
             StringBuilder err = new StringBuilder();
