@@ -33,6 +33,8 @@ public final class Main {
                 org.dmemu.disklabel.tool.DisklabelTool::run);
         register("mkdisk", "create a disk image with an MBR and a NetBSD disklabel",
                 org.dmemu.disklabel.tool.MkdiskTool::run);
+        register("replay", "run ioctl requests and I/O directives against one emulated kernel", org.dmemu.replay.Replay::run);
+        register("proplib", "proplib tools: canon (re-externalize a plist as libprop does)", org.dmemu.proplib.tool.ProplibTool::run);
     }
 
     private Main() {

@@ -229,6 +229,15 @@ public final class Disk implements AutoCloseable {
         return Errno.ENOTTY;
     }
 
+    /**
+     * Reads bytes of the medium directly, bypassing partitions and bounds checks (for a label
+     * source reading the MBR and disklabel at attach time). False on an I/O error or a range
+     * outside the medium.
+     */
+    public boolean readRaw(long pos, byte[] b, int off, int len) {
+        return pos >= 0 && len >= 0 && pos + len <= store.size() && store.read(pos, b, off, len);
+    }
+
     /** {@code dg_secsize * dg_secperunit}. */
     public long mediaSize() {
         return numsec * secsize;
