@@ -63,6 +63,7 @@ public final class Kernel implements AutoCloseable {
         }
         DmPdevList pdevs = new DmPdevList(this::resolveBlock);
         this.dm = new DeviceMapper(DmTargetList.builtins(config.extraTargets()), pdevs, trace, config.strictErrno());
+        dm.setStrictOffsets(config.strictOffsets());
     }
 
     /** Boots a kernel with the given disks and options. */
@@ -160,16 +161,29 @@ public final class Kernel implements AutoCloseable {
         if (open != Errno.NONE) {
             return new IoctlResult(open.number(), new byte[0]);
         }
-        return diskIoctl(n.disk, cmd, plist);
+        return diskIoctl(n.disk, n.part, cmd, plist);
     }
 
-    private static IoctlResult diskIoctl(Disk d, long cmd, byte[] arg) {
-        byte[] buf = new byte[8];
-        Errno e = d.ioctl(cmd, buf);
+    /** The kernel's log (dmesg): messages such as the dm component-offset report. */
+    public List<String> dmesg() {
+        return dm.messages();
+    }
+
+    /**
+     * A disk ioctl: the argument buffer is {@code IOCPARM_LEN(cmd)} bytes, copied in from
+     * {@code arg} for IOC_IN commands and out (returned, and into {@code arg}) for IOC_OUT ones.
+     */
+    private static IoctlResult diskIoctl(Disk d, int part, long cmd, byte[] arg) {
+        int len = org.dmemu.disklabel.DiskIoctls.parmLen(cmd);
+        byte[] buf = new byte[Math.max(8, len)];
+        if (arg != null && (cmd & org.dmemu.disklabel.DiskIoctls.IOC_IN) != 0) {
+            System.arraycopy(arg, 0, buf, 0, Math.min(arg.length, len));
+        }
+        Errno e = d.ioctl(part, cmd, buf, true);
         if (e != Errno.NONE) {
             return new IoctlResult(e.number(), new byte[0]);
         }
-        int n = cmd == Dkio.DIOCGSECTORSIZE ? 4 : cmd == Dkio.DIOCGMEDIASIZE ? 8 : 0;
+        int n = (cmd & org.dmemu.disklabel.DiskIoctls.IOC_OUT) != 0 ? len : 0;
         byte[] out = java.util.Arrays.copyOf(buf, n);
         if (arg != null) {
             System.arraycopy(out, 0, arg, 0, Math.min(arg.length, n));
@@ -317,7 +331,7 @@ public final class Kernel implements AutoCloseable {
 
         @Override
         public IoctlResult ioctl(long cmd, byte[] arg) {
-            return diskIoctl(disk, cmd, arg);
+            return diskIoctl(disk, part, cmd, arg);
         }
 
         @Override

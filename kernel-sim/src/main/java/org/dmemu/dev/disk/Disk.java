@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.dmemu.disklabel.DiskIoctls;
+import org.dmemu.disklabel.Disklabel;
+import org.dmemu.disklabel.LabelSectorGuard;
+import org.dmemu.disklabel.LabelledDisk;
 import org.dmemu.kern.DiskSpec;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Dev;
@@ -20,12 +24,16 @@ import org.dmemu.sys.Trace;
  * partition, {@code bounds_check_with_label} on the others, the partition offset added), and the
  * three disk ioctls dm's targets use (DIOCCACHESYNC, DIOCGSECTORSIZE, DIOCGMEDIASIZE).
  *
+ * <p>The label (issue 4): a 512-byte-sector disk reads its MBR and NetBSD disklabel at attach
+ * through the disklabel module ({@link LabelledDisk}: {@code readdisklabel}, or the fabricated
+ * default label); non-raw writes covering the label sector fail with EROFS unless DIOCWLABEL
+ * ({@code bounds_check_with_label}); DIOCGDINFO, DIOCSDINFO, DIOCWDINFO, DIOCWLABEL,
+ * DIOCGPARTINFO and DIOCGDEFLABEL are answered.
+ *
  * <p>Differences from NetBSD:
  * <ul>
- * <li>The label-sector write protection of {@code bounds_check_with_label} (EROFS) is not
- *     applied yet (issue 4 adds it together with real labels).</li>
- * <li>The in-core label comes from a {@link DiskLabelSource} (today the kernel's default
- *     label for an unlabelled disk).</li>
+ * <li>A disk whose sector size is not 512 gets the default label and no label ioctls.</li>
+ * <li>Every open counts as FWRITE for the label ioctls.</li>
  * <li>I/O is synchronous; there is no disksort queue.</li>
  * </ul>
  */
@@ -44,6 +52,8 @@ public final class Disk implements AutoCloseable {
     private final BackingStore store;
     private final Trace trace;
     private volatile DiskPartition[] label = new DiskPartition[0];
+    /** The label side (issue 4); null when the sector size is not 512. */
+    private final LabelledDisk labelled;
 
     private Disk(DiskDriver driver, int unit, int secsize, BackingStore store, Trace trace) {
         this.driver = driver;
@@ -54,6 +64,28 @@ public final class Disk implements AutoCloseable {
         this.numsec = store.size() / secsize;
         this.store = store;
         this.trace = trace;
+        this.labelled = secsize == Buf.DEV_BSIZE
+                ? new LabelledDisk(new StoreSectorDevice(store), name) : null;
+        if (trace != null && labelled != null) {
+            trace.line(0, "readdisklabel " + name + ": " + labelled.readResult().reason());
+        }
+    }
+
+    /** The label side of this disk, or null for a sector size other than 512. */
+    public LabelledDisk labelled() {
+        return labelled;
+    }
+
+    /** The write-protected label sector ({@code d_partitions[2].p_offset + 1}), or -1. */
+    public long labelSector() {
+        LabelledDisk l = labelled;
+        return l == null ? -1 : LabelSectorGuard.labelSector(l.label());
+    }
+
+    /** {@code p_offset} of partition {@code part} (0 if it is not in the label). */
+    public long partitionOffset(int part) {
+        DiskPartition[] lp = label;
+        return part < lp.length ? lp[part].offset() : 0;
     }
 
     /**
@@ -189,6 +221,22 @@ public final class Disk implements AutoCloseable {
             bcount = (int) (left << Buf.DEV_BSHIFT);
             bp.setBcount(bcount);
         }
+        LabelledDisk ld = labelled;
+        if (part != RAW_PART && ld != null) {
+            if (ld.label().secpercyl == 0) {
+                finish(bp, Errno.EINVAL, depth, "bounds_check_with_label: d_secpercyl 0 -> EINVAL");
+                return;
+            }
+            long ls = LabelSectorGuard.labelSector(ld.label());
+            long nsec = (bcount + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
+            if (!bp.isRead() && blkno + poff <= ls && blkno + poff + nsec > ls
+                    && !ld.guard().writable()) {
+                finish(bp, Errno.EROFS, depth, "bounds_check_with_label: write of " + name
+                        + (char) ('a' + part) + " sectors " + (blkno + poff) + "-" + (blkno + poff + nsec - 1)
+                        + " covers the label sector " + ls + " (DIOCWLABEL off) -> EROFS");
+                return;
+            }
+        }
         long raw = (blkno >> blkshift) + (part == RAW_PART ? 0 : poff);
         if (trace != null) {
             trace.line(depth, driver.prefix() + "strategy " + name + (char) ('a' + part) + " blkno " + blkno
@@ -217,6 +265,29 @@ public final class Disk implements AutoCloseable {
      * Everything else: ENOTTY.
      */
     public Errno ioctl(long cmd, byte[] data) {
+        return ioctl(RAW_PART, cmd, data, true);
+    }
+
+    /**
+     * The disk ioctls on partition {@code part}, {@code fwrite} telling whether the node was
+     * opened for writing. The label ioctls go to the disklabel module ({@link LabelledDisk});
+     * after a successful DIOCSDINFO/DIOCWDINFO the in-core partition table follows the new label.
+     */
+    public Errno ioctl(int part, long cmd, byte[] data, boolean fwrite) {
+        LabelledDisk ld = labelled;
+        if (ld != null && (cmd == DiskIoctls.DIOCGDINFO || cmd == DiskIoctls.DIOCSDINFO
+                || cmd == DiskIoctls.DIOCWDINFO || cmd == DiskIoctls.DIOCWLABEL
+                || cmd == DiskIoctls.DIOCGPARTINFO || cmd == DiskIoctls.DIOCGDEFLABEL)) {
+            int e = ld.ioctl(part, cmd, data, fwrite);
+            if (e == 0 && (cmd == DiskIoctls.DIOCSDINFO || cmd == DiskIoctls.DIOCWDINFO)) {
+                label = DiskLabelSource.fromDisklabel(ld.label());
+            }
+            if (trace != null) {
+                trace.line(0, "dk_ioctl " + name + (char) ('a' + part) + " " + DiskIoctls.name(cmd)
+                        + " -> " + Errno.of(e).name());
+            }
+            return Errno.of(e);
+        }
         if (cmd == Dkio.DIOCCACHESYNC) {
             return cacheSync();
         } else if (cmd == Dkio.DIOCGSECTORSIZE) {

@@ -47,6 +47,8 @@ public final class DeviceMapper {
     private final DmPdevList pdevs;
     private final Trace trace;
     private final boolean strictErrno;
+    private volatile boolean strictOffsets;
+    private final java.util.List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** {@code sc_minor_num}. */
     private long scMinorNum;
     /** {@code dm_dev_counter}. */
@@ -60,6 +62,25 @@ public final class DeviceMapper {
         this.pdevs = pdevs;
         this.trace = trace;
         this.strictErrno = strictErrno;
+    }
+
+    /** {@code KernelConfig.strictOffsets}: refuse tables whose components cover a label sector. */
+    public void setStrictOffsets(boolean on) {
+        strictOffsets = on;
+    }
+
+    public boolean strictOffsets() {
+        return strictOffsets;
+    }
+
+    /** Appends a kernel log line (dmesg). */
+    public void log(String line) {
+        messages.add(line);
+    }
+
+    /** The kernel log lines so far. */
+    public java.util.List<String> messages() {
+        return java.util.List.copyOf(messages);
     }
 
     public DmDevList devs() {

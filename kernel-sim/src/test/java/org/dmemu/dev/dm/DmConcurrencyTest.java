@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Writers and readers on a dm device while reload/resume/suspend/status run, and while another
  * device is created and removed: no I/O lost, misrouted or torn, no deadlock.
  *
- * <p>The device "v" always maps sectors [0,256) onto wd1a at offset 0, but the table is
+ * <p>The device "v" always maps sectors [0,256) onto wd1d (the raw partition, so that writes
+ * to the label sector LBA 1 are not refused with EROFS) at offset 0, but the table is
  * reloaded as one entry or as 2, 4 or 8 entries (different splits of the same mapping), so
  * every request must land in the same place whichever table it meets. Each writer thread owns
  * a region and writes sector-stamped patterns (thread, sequence, sector) and verifies them.
@@ -29,7 +30,7 @@ class DmConcurrencyTest {
         PropDictionaryArray a = new PropDictionaryArray();
         int len = 256 / parts;
         for (int i = 0; i < parts; i++) {
-            a.lines.add(line(i * len, len, "linear", "/dev/wd1a " + i * len));
+            a.lines.add(line(i * len, len, "linear", "/dev/wd1d " + i * len));
         }
         return a;
     }

@@ -74,6 +74,16 @@ public final class DmTableLoadIoctl implements DmIoctlHandler {
                     head.destroyInactive(dm.pdevs());
                     return e.errno();
                 }
+                String labelArea = org.dmemu.dev.dm.DmLabelAreaCheck.check(en, i);
+                if (labelArea != null) {
+                    dm.trace(3, labelArea);
+                    dm.log(labelArea);
+                    if (dm.strictOffsets()) {
+                        dm.trace(3, "strict offsets: table refused -> EINVAL");
+                        head.destroyInactive(dm.pdevs());
+                        return Errno.EINVAL;
+                    }
+                }
                 dm.trace(3, "dm_table_init: " + Long.toUnsignedString(start) + " " + Long.toUnsignedString(length) + " "
                         + type + " \"" + params + "\"" + (en.pdevMaps().isEmpty() ? "" : " -> dm_pdev_insert "
                         + en.pdevMaps().stream().map(p -> p.name() + " (" + p.udevName() + ")").toList()));
