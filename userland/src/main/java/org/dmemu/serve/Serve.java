@@ -67,9 +67,11 @@ public final class Serve {
                 case "--disk" -> disks.add(parseDisk(value(args, ++i, a)));
                 case "--targets" -> {
                     for (String t : value(args, ++i, a).split(",")) {
-                        if (!t.isBlank()) {
-                            targets.add(t.trim());
+                        if (!t.equals("delay") && !t.equals("flakey")) {
+                            throw new UsageException("--targets: unknown target '" + t
+                                    + "' (extra targets: delay, flakey)");
                         }
+                        targets.add(t);
                     }
                 }
                 case "--strict-errno" -> strictErrno = true;
@@ -88,7 +90,13 @@ public final class Serve {
                         throw new UsageException("--nbd-port: not a port number: " + v);
                     }
                 }
-                default -> throw new UsageException("unknown option: " + a);
+                default -> {
+                    if (a.startsWith("--disk=")) {
+                        disks.add(parseDisk(a.substring("--disk=".length())));
+                    } else {
+                        throw new UsageException("unknown option: " + a);
+                    }
+                }
             }
         }
         InetAddress addr;
@@ -108,35 +116,13 @@ public final class Serve {
         return args[i];
     }
 
-    /** {@code UNIT=SOURCE[,secsize=N]}, e.g. {@code wd2=file:disk.img} or {@code sd0=mem:64M,secsize=4096}. */
+    /** {@code UNIT=SOURCE[,secsize=N]} as replay takes it ({@link DiskSpec#parse}). */
     static DiskSpec parseDisk(String s) throws UsageException {
-        int eq = s.indexOf('=');
-        if (eq <= 0) {
-            throw new UsageException("--disk: expected UNIT=SOURCE[,secsize=N]: " + s);
+        try {
+            return DiskSpec.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--disk: " + e.getMessage());
         }
-        String unit = s.substring(0, eq);
-        String source = s.substring(eq + 1);
-        int secsize = 512;
-        int comma = source.lastIndexOf(",secsize=");
-        if (comma >= 0) {
-            String n = source.substring(comma + ",secsize=".length());
-            source = source.substring(0, comma);
-            try {
-                secsize = Integer.parseInt(n);
-            } catch (NumberFormatException e) {
-                secsize = -1;
-            }
-            if (secsize < 512 || Integer.bitCount(secsize) != 1) {
-                throw new UsageException("--disk: bad sector size: " + n);
-            }
-        }
-        if (!unit.matches("[a-z]+[0-9]+")) {
-            throw new UsageException("--disk: bad unit name: " + unit);
-        }
-        if (!source.startsWith("mem:") && !source.startsWith("file:")) {
-            throw new UsageException("--disk: SOURCE must be mem:SIZE or file:PATH: " + source);
-        }
-        return new DiskSpec(unit, source, secsize);
     }
 
     /** The subcommand: runs until the process is told to stop. */
