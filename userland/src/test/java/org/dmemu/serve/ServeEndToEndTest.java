@@ -99,6 +99,39 @@ class ServeEndToEndTest {
         }
     }
 
+    /** One raw frame on the control socket: {errno, reply length}. */
+    private int[] rawFrame(long cmd, byte[] body, int declaredLength) throws IOException {
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(daemon.controlPath()))) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + body.length);
+            b.putInt((int) cmd).putInt(declaredLength).put(body).flip();
+            while (b.hasRemaining()) {
+                c.write(b);
+            }
+            java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(8);
+            while (h.hasRemaining()) {
+                if (c.read(h) < 0) {
+                    throw new IOException("closed");
+                }
+            }
+            return new int[] {h.getInt(0), h.getInt(4)};
+        }
+    }
+
+    @Test
+    void controlSocket_kernelErrnos_ENOTTY_EIO_E2BIG() throws IOException {
+        byte[] ok = "<plist><dict><key>command</key><string>version</string></dict></plist>\0"
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(0, rawFrame(0xC010FD00L, ok, ok.length)[0]);
+        assertEquals(25, rawFrame(0x1234, ok, ok.length)[0], "unknown ioctl: ENOTTY");
+        byte[] junk = "not a plist".getBytes(StandardCharsets.UTF_8);
+        assertEquals(5, rawFrame(0xC010FD00L, junk, junk.length)[0], "bad plist: EIO");
+        byte[] big = new byte[128 * 1024];
+        assertEquals(7, rawFrame(0xC010FD00L, big, big.length)[0], "pref_len 128 KiB: the kernel's E2BIG");
+        assertEquals(7, rawFrame(0xC010FD00L, new byte[0], 1 << 30)[0], "oversized frame: E2BIG");
+        assertEquals(List.of(), daemon.kernel().activeDmNames());
+    }
+
     @Test
     void imagesHaveMbrAndLabel() throws IOException {
         byte[] s0 = readImage(img0, 0, 512);
