@@ -239,6 +239,23 @@ class ServeEndToEndTest {
     }
 
     @Test
+    void writeToTheLabelSector_EROFS_reachesTheClientAsEPERM() throws Exception {
+        device("lbl", "0 16 linear /dev/wd0a 0\n");
+        try (NbdTestClient c = NbdTestClient.go(daemon.nbdAddress(), "lbl")) {
+            long h = c.request(NbdProto.CMD_WRITE, 0, 512, 512, new byte[512]);
+            assertEquals(NbdProto.EPERM, c.reply(h), "wd0a sector 1 holds the disklabel");
+            h = c.request(NbdProto.CMD_WRITE, 0, 4096, 512, new byte[512]);
+            assertEquals(0, c.reply(h));
+            h = c.request(NbdProto.CMD_WRITE, 0, 8192, 512, new byte[512]);
+            assertEquals(NbdProto.ENOSPC, c.reply(h), "past the end");
+            h = c.request(NbdProto.CMD_READ, 0, 8192, 512, null);
+            assertEquals(NbdProto.EINVAL, c.reply(h));
+            h = c.request(NbdProto.CMD_FLUSH, 0, 0, 0, null);
+            assertEquals(0, c.reply(h));
+        }
+    }
+
+    @Test
     void cleanStop_writesReachTheImageFiles() throws Exception {
         Tools.require("qemu-io");
         span();
