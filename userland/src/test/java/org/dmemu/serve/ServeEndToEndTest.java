@@ -256,6 +256,52 @@ class ServeEndToEndTest {
     }
 
     @Test
+    void manyClientsAtOnce_nbdWritersAndControlRequests() throws Exception {
+        Tools.require("qemu-io");
+        span();
+        int n = 4;
+        List<Thread> threads = new java.util.ArrayList<>();
+        List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            threads.add(new Thread(() -> {
+                try {
+                    Run r = Tools.run("qemu-io", "-f", "raw", "-c", "write -P " + (0x10 + k) + " " + (k << 20) + " 1M",
+                            "-c", "flush", nbd + "span");
+                    if (r.exit() != 0) {
+                        failures.add(r.err());
+                    }
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                }
+            }));
+            threads.add(new Thread(() -> {
+                try {
+                    for (int j = 0; j < 20; j++) {
+                        if (!dmctl("", "ls").equals("Device name: span, device minor: 1 \n")) {
+                            failures.add("ls");
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e.toString());
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        assertEquals(List.of(), failures);
+        try (NbdTestClient c = NbdTestClient.go(daemon.nbdAddress(), "span")) {
+            for (int k = 0; k < n; k++) {
+                byte[] expect = new byte[1 << 20];
+                Arrays.fill(expect, (byte) (0x10 + k));
+                assertArrayEquals(expect, c.read((long) k << 20, 1 << 20), "region " + k);
+            }
+        }
+    }
+
+    @Test
     void cleanStop_writesReachTheImageFiles() throws Exception {
         Tools.require("qemu-io");
         span();
