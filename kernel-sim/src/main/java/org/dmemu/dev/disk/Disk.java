@@ -49,6 +49,8 @@ public final class Disk implements AutoCloseable {
     private final int secsize;
     private final int blkshift;
     private final long numsec;
+    /** The whole medium in DEV_BSIZE blocks (the raw partition's bound). */
+    private final long rawBlocks;
     private final BackingStore store;
     private final Trace trace;
     private volatile DiskPartition[] label = new DiskPartition[0];
@@ -62,6 +64,7 @@ public final class Disk implements AutoCloseable {
         this.secsize = secsize;
         this.blkshift = Integer.numberOfTrailingZeros(secsize / Buf.DEV_BSIZE);
         this.numsec = store.size() / secsize;
+        this.rawBlocks = (numsec * secsize) >> Buf.DEV_BSHIFT;
         this.store = store;
         this.trace = trace;
         this.labelled = secsize == Buf.DEV_BSIZE
@@ -186,7 +189,7 @@ public final class Disk implements AutoCloseable {
     public void strategy(int part, Buf bp, int depth) {
         int bcount = bp.bcount();
         long blkno = bp.blkno();
-        if (bcount % secsize != 0 || blkno < 0) {
+        if ((bcount & (secsize - 1)) != 0 || blkno < 0) {
             finish(bp, Errno.EINVAL, depth, "dk_translate: EINVAL (not whole sectors or blkno < 0)");
             return;
         }
@@ -198,7 +201,7 @@ public final class Disk implements AutoCloseable {
         long limit;
         long poff = 0;
         if (part == RAW_PART) {
-            limit = (numsec * secsize) >> Buf.DEV_BSHIFT;
+            limit = rawBlocks;
         } else {
             DiskPartition p = lp[part];
             limit = p.size() << blkshift;
