@@ -10,6 +10,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * A disk image file seen as a {@link SectorDevice}. Reads past the end of the file fail;
  * a trailing partial sector is not part of the disk.
+ *
+ * <p>Differences from NetBSD: none (a regular file, as disklabel(8) opens one).
  */
 public final class ImageFile implements SectorDevice, Closeable {
     private final FileChannel ch;

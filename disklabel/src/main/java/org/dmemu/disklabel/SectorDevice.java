@@ -4,6 +4,8 @@ import java.io.IOException;
 
 /**
  * A {@link SectorSource} that can also be written: what {@code writedisklabel()} needs.
+ *
+ * <p>Differences from NetBSD: as {@link SectorSource}.
  */
 public interface SectorDevice extends SectorSource {
     /** Writes {@code count} sectors from {@code buf} at {@code off} to {@code blkno}. */

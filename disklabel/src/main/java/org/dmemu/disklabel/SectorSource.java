@@ -5,7 +5,11 @@ import java.io.IOException;
 /**
  * What {@link DiskLabelReader} needs from a disk: its size and a way to read whole
  * {@code DEV_BSIZE} (512-byte) sectors. kernel-sim plugs its emulated disks in through this
- * interface; {@link ImageFile} and {@link #of(byte[])} serve files and tests.
+ * interface; {@link ImageFile} and {@link #of(byte[])} serve files and tests. It stands for
+ * the driver strategy routine {@code readdisklabel()} is handed.
+ *
+ * <p>Differences from NetBSD: reads are synchronous calls that throw IOException instead of
+ * bufs completed with {@code b_error}.
  */
 public interface SectorSource {
     /** {@code DEV_BSIZE}. */

@@ -45,7 +45,11 @@ class KernelTest {
             IoctlResult r = t.k.ioctl("/dev/rsd0d", Dkio.DIOCGSECTORSIZE, new byte[4], 4);
             assertEquals(0, r.errno());
             assertEquals(4096, Dkio.getLE(r.out(), 0, 4));
-            assertEquals(25, t.k.ioctl("/dev/wd0d", 0x41986465L, new byte[408], 408).errno());
+            // DIOCGDINFO (issue 4): the in-core label, 408 bytes on amd64
+            IoctlResult l = t.k.ioctl("/dev/wd0d", 0x41986465L, new byte[408], 408);
+            assertEquals(0, l.errno());
+            assertEquals(408, l.out().length);
+            assertEquals(25, t.k.ioctl("/dev/wd0d", 0x40046463L, new byte[4], 4).errno());
             assertEquals(2, t.k.ioctl("/dev/nope", Dkio.DIOCGSECTORSIZE, new byte[4], 4).errno());
             try (DiskHandle h = t.k.open("/dev/wd0a")) {
                 assertEquals(8L << 20, h.mediaSize());

@@ -56,6 +56,9 @@ public final class Disk implements AutoCloseable {
     private volatile DiskPartition[] label = new DiskPartition[0];
     /** The label side (issue 4); null when the sector size is not 512. */
     private final LabelledDisk labelled;
+    /** Snapshot of the protected sector and d_secpercyl, for the strategy path. */
+    private volatile long labelSector = -1;
+    private volatile long secpercyl = 1;
 
     private Disk(DiskDriver driver, int unit, int secsize, BackingStore store, Trace trace) {
         this.driver = driver;
@@ -69,9 +72,18 @@ public final class Disk implements AutoCloseable {
         this.trace = trace;
         this.labelled = secsize == Buf.DEV_BSIZE
                 ? new LabelledDisk(new StoreSectorDevice(store), name) : null;
-        if (trace != null && labelled != null) {
-            trace.line(0, "readdisklabel " + name + ": " + labelled.readResult().reason());
+        if (labelled != null) {
+            snapshotLabel();
+            if (trace != null) {
+                trace.line(0, "readdisklabel " + name + ": " + labelled.readResult().reason());
+            }
         }
+    }
+
+    private void snapshotLabel() {
+        Disklabel lp = labelled.label().copy();
+        labelSector = LabelSectorGuard.labelSector(lp);
+        secpercyl = lp.secpercyl;
     }
 
     /** The label side of this disk, or null for a sector size other than 512. */
@@ -81,8 +93,7 @@ public final class Disk implements AutoCloseable {
 
     /** The write-protected label sector ({@code d_partitions[2].p_offset + 1}), or -1. */
     public long labelSector() {
-        LabelledDisk l = labelled;
-        return l == null ? -1 : LabelSectorGuard.labelSector(l.label());
+        return labelSector;
     }
 
     /** {@code p_offset} of partition {@code part} (0 if it is not in the label). */
@@ -226,11 +237,11 @@ public final class Disk implements AutoCloseable {
         }
         LabelledDisk ld = labelled;
         if (part != RAW_PART && ld != null) {
-            if (ld.label().secpercyl == 0) {
+            if (secpercyl == 0) {
                 finish(bp, Errno.EINVAL, depth, "bounds_check_with_label: d_secpercyl 0 -> EINVAL");
                 return;
             }
-            long ls = LabelSectorGuard.labelSector(ld.label());
+            long ls = labelSector;
             long nsec = (bcount + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
             if (!bp.isRead() && blkno + poff <= ls && blkno + poff + nsec > ls
                     && !ld.guard().writable()) {
@@ -284,6 +295,7 @@ public final class Disk implements AutoCloseable {
             int e = ld.ioctl(part, cmd, data, fwrite);
             if (e == 0 && (cmd == DiskIoctls.DIOCSDINFO || cmd == DiskIoctls.DIOCWDINFO)) {
                 label = DiskLabelSource.fromDisklabel(ld.label());
+                snapshotLabel();
             }
             if (trace != null) {
                 trace.line(0, "dk_ioctl " + name + (char) ('a' + part) + " " + DiskIoctls.name(cmd)
