@@ -109,7 +109,8 @@ public final class ControlServer implements AutoCloseable {
         return t;
     }
 
-    private static void removeStale(Path p) throws IOException {
+    /** Removes a stale socket file at {@code p}; fails if a server is listening there or it is not a socket. */
+    static void removeStale(Path p) throws IOException {
         if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -209,6 +209,23 @@ class ControlServerTest {
     }
 
     @Test
+    void close_disconnectsIdleClientsPromptly_andRemovesTheSocket() throws Exception {
+        SocketChannel idle = connect();
+        SocketChannel idle2 = connect();
+        send(idle2, new byte[] {0, 0});
+        Thread.sleep(100);
+        long t0 = System.nanoTime();
+        server.close();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 2000, "close took " + ms + " ms");
+        assertEquals(null, read(idle));
+        assertEquals(null, read(idle2));
+        assertTrue(!Files.exists(dir.resolve("control")));
+        idle.close();
+        idle2.close();
+    }
+
+    @Test
     void manyClientsAtOnce() throws Exception {
         List<Thread> ts = new ArrayList<>();
         List<Throwable> errors = new ArrayList<>();
