@@ -7,6 +7,8 @@ import org.dmemu.kern.DiskHandle;
  * What an {@link NbdServer} exports: a list of names and a way to open one of them.
  * The daemon's implementation is {@link KernelExports} (every dm device with an active table);
  * tests use in-memory disks.
+ *
+ * <p>Differences from NetBSD: not a NetBSD interface (NetBSD has no NBD server).
  */
 public interface NbdExports {
     /** The export names, in the order {@code NBD_OPT_LIST} reports them. */
