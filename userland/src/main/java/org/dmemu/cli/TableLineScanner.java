@@ -9,6 +9,9 @@ package org.dmemu.cli;
  *
  * <p>The variables keep their previous values when a conversion fails (they are reused from
  * line to line as dmctl's locals are); the params of a line that fails are empty.
+ *
+ * <p>Differences from NetBSD: the C {@code target} buffer (128 bytes, unchecked) cannot
+ * overflow; a failed line's params are empty instead of undefined.
  */
 final class TableLineScanner {
     long start;

@@ -6,6 +6,9 @@ import org.dmemu.kern.IoctlResult;
  * How libdm reaches {@code /dev/mapper/control}: one {@code NETBSD_DM_IOCTL} per call.
  * {@link UnixSocketTransport} talks to a {@code dmemu serve} control socket,
  * {@link KernelTransport} to a {@link org.dmemu.kern.Kernel} in the same process.
+ *
+ * <p>Differences from NetBSD: libdm opens the hard-coded {@code /dev/mapper/control}; the
+ * transport makes the node replaceable.
  */
 public interface DmTransport {
     /** {@code NETBSD_DM_IOCTL} on LP64: {@code _IOWR(0xfd, 0, struct plistref)}. */

@@ -3,7 +3,11 @@ package org.dmemu.libdm;
 import org.dmemu.kern.IoctlResult;
 import org.dmemu.kern.Kernel;
 
-/** libdm's transport to an in-process {@link Kernel}: ioctls on its {@code /dev/mapper/control}. */
+/**
+ * libdm's transport to an in-process {@link Kernel}: ioctls on its {@code /dev/mapper/control}.
+ *
+ * <p>Differences from NetBSD: no file descriptor; the call goes straight to the emulated dmioctl.
+ */
 public final class KernelTransport implements DmTransport {
     private final Kernel kernel;
 

@@ -2,7 +2,12 @@ package org.dmemu.libdm;
 
 import org.dmemu.proplib.PropDictionary;
 
-/** Emulates {@code libdm_dev_t}: one element of a {@code names} reply ({@code name}, {@code dev}). */
+/**
+ * Emulates {@code libdm_dev_t} (lib/libdm/libdm_ioctl.c): one element of a {@code names} reply
+ * ({@code name}, {@code dev}).
+ *
+ * <p>Differences from NetBSD: an absent {@code dev} reads as 0 (undefined in C).
+ */
 public final class LibdmDev {
     private final PropDictionary dict;
 

@@ -2,7 +2,12 @@ package org.dmemu.libdm;
 
 import org.dmemu.proplib.PropDictionary;
 
-/** Emulates {@code libdm_target_t}: one element of a {@code targets} reply ({@code name}, {@code ver}). */
+/**
+ * Emulates {@code libdm_target_t} (lib/libdm/libdm_ioctl.c): one element of a {@code targets}
+ * reply ({@code name}, {@code ver}).
+ *
+ * <p>Differences from NetBSD: none.
+ */
 public final class LibdmTarget {
     private final PropDictionary dict;
 

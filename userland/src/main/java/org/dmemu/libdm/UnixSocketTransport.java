@@ -17,6 +17,8 @@ import org.dmemu.kern.IoctlResult;
  *
  * <p>Errno on failure (NetBSD numbers): no socket file → ENOENT (2), not allowed → EACCES (13),
  * nobody listening → ECONNREFUSED (61), the stream broken mid-way → EIO (5).
+ *
+ * <p>Differences from NetBSD: a socket stands for the {@code /dev/mapper/control} node.
  */
 public final class UnixSocketTransport implements DmTransport {
     public static final int ENOENT = 2;

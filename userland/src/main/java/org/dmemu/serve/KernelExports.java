@@ -22,6 +22,9 @@ import org.dmemu.sys.Errno;
  * {@code DIOCGMEDIASIZE} is 0 for a table whose targets have no sector size, such as
  * {@code zero} or {@code error} alone, which would make an empty export.) The transfer unit is
  * {@code DIOCGSECTORSIZE}, or {@code DEV_BSIZE} when that is 0.
+ *
+ * <p>Differences from NetBSD: the export size is {@code dmsize} (Σ lengths), not
+ * {@code DIOCGMEDIASIZE}; NetBSD has no NBD server.
  */
 public final class KernelExports implements NbdExports {
     private final Kernel kernel;
