@@ -15,6 +15,8 @@ import org.dmemu.kern.DiskSpec;
  * The state directory of {@code dmemu serve}: the default disks {@code wd0.img} and
  * {@code wd1.img} (256 MiB each, sparse), created on first run with an MBR holding one NetBSD
  * partition at sector 63 and a disklabel with an {@code a} partition, and the control socket.
+ *
+ * <p>Differences from NetBSD: the disks are host image files.
  */
 public final class StateDir {
     /** Size of each default disk image. */
