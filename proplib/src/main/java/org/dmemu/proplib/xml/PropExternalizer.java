@@ -26,6 +26,8 @@ import org.dmemu.proplib.PropString;
  * <p>Differences from NetBSD:
  * <ul>
  *   <li>libprop recurses on the C stack; this writer uses a heap stack (no overflow).</li>
+ *   <li>A string or key holding a NUL byte (possible in the Java model, not in C) is written
+ *       up to that NUL, as libprop would see the C string.</li>
  *   <li>{@link #externalize(PropObject)} returns the text without the NUL that libprop's buffer
  *       carries; {@link #externalize(PropObject, boolean)} can append it.</li>
  * </ul>
@@ -99,6 +101,12 @@ public final class PropExternalizer {
                 tabs(depth + 1);
                 putAscii("<key>");
                 int kl = d.keyLengthAt(i);
+                for (int j = 0; j < kl; j++) {
+                    if (d.keyByteAt(i, j) == 0) {
+                        kl = j; // a C string ends at its NUL
+                        break;
+                    }
+                }
                 ensure(kl * 5);
                 for (int j = 0; j < kl; j++) {
                     escapeByte(d.keyByteAt(i, j));
@@ -172,6 +180,12 @@ public final class PropExternalizer {
 
     private void writeString(PropString s) {
         int len = s.length();
+        for (int j = 0; j < len; j++) {
+            if (s.byteAt(j) == 0) {
+                len = j; // a C string ends at its NUL
+                break;
+            }
+        }
         if (len == 0) {
             putAscii("<string/>");
             return;
