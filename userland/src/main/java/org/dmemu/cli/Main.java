@@ -24,13 +24,19 @@ public final class Main {
     private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
 
     static {
-        // Subcommands are added here as the modules that own them land.
-        register("proplib", "proplib tools: canon (re-externalize a plist as libprop does)", org.dmemu.proplib.tool.ProplibTool::run);
-        register("replay", "run ioctl requests and I/O directives against one emulated kernel", org.dmemu.replay.Replay::run);
+        register("serve", "boot the emulated kernel; serve its control socket and NBD exports",
+                org.dmemu.serve.Serve::run);
+        register("dmctl", "NetBSD's dmctl(8) against a running 'dmemu serve'", Dmctl::run);
+        register("dmsetup", "LVM2's dmsetup as NetBSD ships it, against a running 'dmemu serve'", Dmsetup::run);
+        register("replay", "run ioctl requests and I/O directives against one emulated kernel",
+                org.dmemu.replay.Replay::run);
         register("disklabel", "print or write a NetBSD disklabel on an image",
                 org.dmemu.disklabel.tool.DisklabelTool::run);
         register("mkdisk", "create a disk image with an MBR and a NetBSD disklabel",
                 org.dmemu.disklabel.tool.MkdiskTool::run);
+        register("proplib", "proplib tools: canon (re-externalize a plist as libprop does)",
+                org.dmemu.proplib.tool.ProplibTool::run);
+        register("bench", "run the JMH benchmark suite (handled by the ./dmemu launcher)", Main::benchHint);
     }
 
     private Main() {
@@ -77,6 +83,15 @@ public final class Main {
         }
         out.println();
         out.println("'dmemu SUBCOMMAND --help' describes one subcommand.");
+    }
+
+    /**
+     * {@code dmemu bench} is run by the launcher script (bench/run-bench), which builds and runs
+     * the shaded JMH jar; reaching this jar means it was started some other way.
+     */
+    private static int benchHint(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        err.println("dmemu bench: run it through the ./dmemu launcher (it builds and runs bench/target/benchmarks.jar)");
+        return EX_USAGE;
     }
 
     static void register(String name, String summary, Subcommand command) {

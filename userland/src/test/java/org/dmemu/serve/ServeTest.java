@@ -1,0 +1,58 @@
+package org.dmemu.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.dmemu.kern.DiskSpec;
+import org.junit.jupiter.api.Test;
+
+/** {@code dmemu serve}'s command line. */
+class ServeTest {
+    @Test
+    void defaults() throws Exception {
+        Serve.Options o = Serve.parse(new String[0]);
+        assertEquals(Path.of("state"), o.state());
+        assertEquals(Path.of("state", "control"), o.control());
+        assertEquals("127.0.0.1", o.nbdBind().getHostAddress());
+        assertEquals(10809, o.nbdPort());
+        assertEquals(List.of(), o.disks());
+        assertEquals(Set.of(), o.targets());
+    }
+
+    @Test
+    void everyOption() throws Exception {
+        Serve.Options o = Serve.parse(new String[] {"--state", "/tmp/s", "--disk", "sd0=mem:64M,secsize=4096",
+            "--disk=wd2=file:/x.img", "--targets", "delay,flakey", "--strict-errno", "--strict-offsets", "--trace",
+            "--control", "/tmp/c", "--nbd-port", "0", "--nbd-bind", "::1"});
+        assertEquals(Path.of("/tmp/s"), o.state());
+        assertEquals(List.of(new DiskSpec("sd0", "mem:64M", 4096), new DiskSpec("wd2", "file:/x.img", 512)), o.disks());
+        assertEquals(Set.of("delay", "flakey"), o.targets());
+        assertTrue(o.strictErrno() && o.strictOffsets() && o.trace());
+        assertEquals(Path.of("/tmp/c"), o.control());
+        assertEquals(0, o.nbdPort());
+        assertEquals("0:0:0:0:0:0:0:1", o.nbdBind().getHostAddress());
+    }
+
+    @Test
+    void mistakes_oneLine_exit64() {
+        String[][] bad = {{"--frob"}, {"--nbd-port", "70000"}, {"--nbd-port", "x"}, {"--targets", "mirror"},
+            {"--disk", "nonsense"}, {"--state"}};
+        for (String[] b : bad) {
+            assertThrows(Serve.UsageException.class, () -> Serve.parse(b), String.join(" ", b));
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int rc = Serve.run(b, InputStream.nullInputStream(), new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(64, rc);
+            String e = err.toString(StandardCharsets.UTF_8);
+            assertTrue(e.startsWith("dmemu serve: ") && e.indexOf('\n') == e.length() - 1, e);
+        }
+    }
+}
