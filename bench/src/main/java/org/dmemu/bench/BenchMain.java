@@ -1,0 +1,139 @@
+package org.dmemu.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.dmemu.bench.report.ReportMain;
+import org.dmemu.bench.report.Score;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The suite behind {@code ./dmemu bench}: runs the benchmarks through JMH's {@link Runner} in
+ * two passes (1 thread: everything; 2 threads: the strategy benchmarks and their baselines),
+ * writes every result into one JMH JSON file, {@code OUT/results.json}, and then the report
+ * ({@link ReportMain}).
+ *
+ * <pre>
+ * BenchMain --out DIR [--quick] [--include REGEX] [--prof PROFILER]
+ * </pre>
+ * {@code --quick}: a smoke run of about two minutes (1 fork, 1 warmup and 1 measurement
+ * iteration of 1 s, a reduced parameter set). {@code --include} keeps only the benchmarks
+ * matching REGEX; {@code --prof} adds a JMH profiler ({@code stack}, {@code gc}, {@code jfr} …).
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    /** One JMH pass: what to include, the thread count, the parameter overrides. */
+    record Pass(String include, int threads, String[][] params) {
+    }
+
+    static List<Pass> passes(boolean quick) {
+        if (quick) {
+            return List.of(
+                    new Pass("\\.(DmStrategyBench|BaselineBench)\\.", 1,
+                            new String[][] {{"target", "linear", "striped2", "zero"}, {"size", "4096", "1048576"}}),
+                    new Pass("\\.(TableScaleBench|ProplibBench)\\.", 1, new String[0][]),
+                    new Pass("\\.ProtocolBench\\.(version|info|reload100)$", 1, new String[0][]),
+                    new Pass("\\.(DmStrategyBench\\.read|BaselineBench\\.arraycopyRead)$", 2,
+                            new String[][] {{"target", "linear"}, {"size", "4096"}}));
+        }
+        return List.of(
+                new Pass("\\.(DmStrategyBench|BaselineBench|TableScaleBench|ProtocolBench|ProplibBench)\\.", 1,
+                        new String[0][]),
+                new Pass("\\.(DmStrategyBench|BaselineBench)\\.", 2,
+                        new String[][] {{"target", "linear", "striped2", "zero"}}));
+    }
+
+    public static void main(String[] args) {
+        Path out = null;
+        boolean quick = false;
+        String include = null;
+        List<String> profilers = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--out" -> out = Path.of(need(args, ++i, "--out"));
+                case "--include" -> include = need(args, ++i, "--include");
+                case "--prof" -> profilers.add(need(args, ++i, "--prof"));
+                default -> fail("unknown option " + args[i]);
+            }
+        }
+        if (out == null) {
+            fail("--out DIR is required");
+        }
+        List<RunResult> results = new ArrayList<>();
+        try {
+            for (Pass p : passes(quick)) {
+                // JMH ORs its includes; the user's --include must narrow the pass, so AND them.
+                String regex = include == null ? p.include() : "^(?=.*(?:" + include + ")).*(?:" + p.include() + ")";
+                ChainedOptionsBuilder o = new OptionsBuilder()
+                        .include(regex)
+                        .threads(p.threads())
+                        .shouldFailOnError(true);
+                for (String[] kv : p.params()) {
+                    o.param(kv[0], java.util.Arrays.copyOfRange(kv, 1, kv.length));
+                }
+                for (String prof : profilers) {
+                    o.addProfiler(prof);
+                }
+                if (quick) {
+                    o.forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
+                            .measurementIterations(1).measurementTime(TimeValue.seconds(1));
+                } else {
+                    o.forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
+                            .measurementIterations(3).measurementTime(TimeValue.seconds(1));
+                }
+                o.timeUnit(TimeUnit.SECONDS);
+                Collection<RunResult> r = runPass(o);
+                results.addAll(r);
+            }
+            Files.createDirectories(out);
+            Path json = out.resolve("results.json");
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
+            List<Score> scores = Score.fromJmhJson(Files.readString(json));
+            Path md = ReportMain.write(out, scores, "dmemu benchmarks" + (quick ? " (quick smoke run)" : "")
+                    + ": " + out.getFileName());
+            System.out.println("results: " + json);
+            System.out.println("report:  " + md);
+        } catch (RunnerException | IOException e) {
+            fail(e.getMessage());
+        }
+    }
+
+    private static Collection<RunResult> runPass(ChainedOptionsBuilder o) throws RunnerException {
+        try {
+            return new Runner(o.build()).run();
+        } catch (RunnerException e) {
+            // No benchmark matched this pass (e.g. --include selected another one): not an error.
+            if (String.valueOf(e.getMessage()).contains("No matching benchmarks")) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    private static String need(String[] args, int i, String opt) {
+        if (i >= args.length) {
+            fail(opt + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void fail(String msg) {
+        System.err.println("bench: " + msg);
+        System.exit(2);
+    }
+}

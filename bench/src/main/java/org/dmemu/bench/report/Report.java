@@ -1,0 +1,357 @@
+package org.dmemu.bench.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Turns one run's JMH scores into the Markdown report and its charts: scores and, above all,
+ * ratios between scores measured in the same run (to the arraycopy and raw-disk baselines, to
+ * the 1-entry table, to one thread, to dd-plist), which survive a noisy shared machine far better
+ * than absolute numbers.
+ */
+public final class Report {
+    static final String STRATEGY = "DmStrategyBench";
+    static final String BASELINE = "BaselineBench";
+    static final String SCALE = "TableScaleBench";
+    static final String PROTOCOL = "ProtocolBench";
+    static final String PROPLIB = "ProplibBench";
+    /** The targets, in table order. */
+    static final List<String> TARGETS = List.of("linear", "striped2", "striped4", "zero", "error");
+
+    private final List<Score> scores;
+
+    public Report(List<Score> scores) {
+        this.scores = List.copyOf(scores);
+    }
+
+    /** One row of the dm strategy table. */
+    public record StrategyRow(String target, String op, int size, int threads, double opsPerSecond,
+                              double error, double vsArraycopy, double vsPdev) {
+        /** MiB/s moved (nominal for the error target). */
+        public double mibPerSecond() {
+            return opsPerSecond * size / (1 << 20);
+        }
+    }
+
+    /** One measured goal. */
+    public record Goal(String what, double measured, String target, boolean met) {
+    }
+
+    /** A benchmark compared with its baseline in the same run. */
+    public record Pair(String what, Score score, Score baseline, double ratio) {
+    }
+
+    // ---- lookups ---------------------------------------------------------------------------
+
+    /** The score of {@code benchmark} with exactly these params and thread count, or null. */
+    public Score find(String benchmark, int threads, Map<String, String> params) {
+        for (Score s : scores) {
+            if (s.benchmark().equals(benchmark) && s.threads() == threads && s.params().equals(params)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    static double ratio(Score a, Score b) {
+        if (a == null || b == null) {
+            return Double.NaN;
+        }
+        return a.opsPerSecond() / b.opsPerSecond();
+    }
+
+    private List<Score> of(String className) {
+        List<Score> l = new ArrayList<>();
+        for (Score s : scores) {
+            if (s.className().equals(className)) {
+                l.add(s);
+            }
+        }
+        return l;
+    }
+
+    private static String cap(String op) {
+        return Character.toUpperCase(op.charAt(0)) + op.substring(1);
+    }
+
+    // ---- sections --------------------------------------------------------------------------
+
+    /** The dm rows: every DmStrategyBench score with its two baseline ratios. */
+    public List<StrategyRow> strategyRows() {
+        List<StrategyRow> rows = new ArrayList<>();
+        for (Score s : of(STRATEGY)) {
+            int size = s.intParam("size");
+            Map<String, String> p = Map.of("size", String.valueOf(size));
+            Score copy = find(BASELINE + ".arraycopy" + cap(s.method()), s.threads(), p);
+            Score pdev = find(BASELINE + ".pdev" + cap(s.method()), s.threads(), p);
+            // The error target moves no bytes: a ratio to a byte-moving baseline would mean nothing.
+            boolean moves = !"error".equals(s.param("target"));
+            rows.add(new StrategyRow(s.param("target"), s.method(), size, s.threads(), s.opsPerSecond(),
+                    s.error(), moves ? ratio(s, copy) : Double.NaN, moves ? ratio(s, pdev) : Double.NaN));
+        }
+        rows.sort(Comparator.comparing((StrategyRow r) -> r.threads())
+                .thenComparing(r -> r.op())
+                .thenComparing(r -> TARGETS.indexOf(r.target()) < 0 ? 99 : TARGETS.indexOf(r.target()))
+                .thenComparing(r -> r.size()));
+        return rows;
+    }
+
+    /** Every benchmark measured with 2 threads (or more) against the same one with 1 thread. */
+    public List<Pair> threadScaling() {
+        List<Pair> out = new ArrayList<>();
+        for (Score s : scores) {
+            if (s.threads() > 1) {
+                Score one = find(s.benchmark(), 1, s.params());
+                if (one != null) {
+                    out.add(new Pair(s.benchmark() + " " + paramText(s.params()) + " " + s.threads() + "t÷1t",
+                            s, one, ratio(s, one)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The table-size rows: each entry count against the 1-entry table. */
+    public List<Pair> tableScaling() {
+        List<Pair> out = new ArrayList<>();
+        List<Score> l = of(SCALE);
+        l.sort(Comparator.comparingInt((Score s) -> s.intParam("entries")));
+        for (Score s : l) {
+            Map<String, String> p = new TreeMap<>(s.params());
+            p.put("entries", "1");
+            Score one = find(s.benchmark(), s.threads(), p);
+            out.add(new Pair(s.param("entries") + " entries", s, one, ratio(s, one)));
+        }
+        return out;
+    }
+
+    /**
+     * The proplib rows: each non-dd-plist method of ProplibBench against the dd-plist method with
+     * the same name once the library words are taken out (e.g. {@code internalizeVersion} pairs
+     * with {@code ddplistInternalizeVersion} or {@code internalizeVersionDdPlist}), same params.
+     */
+    public List<Pair> proplib() {
+        List<Score> l = of(PROPLIB);
+        List<Pair> out = new ArrayList<>();
+        for (Score s : l) {
+            if (isDdPlist(s.method())) {
+                continue;
+            }
+            Score base = null;
+            for (Score b : l) {
+                if (isDdPlist(b.method()) && b.threads() == s.threads() && b.params().equals(s.params())
+                        && stem(b.method()).equals(stem(s.method()))) {
+                    base = b;
+                }
+            }
+            out.add(new Pair(s.method() + (s.params().isEmpty() ? "" : " " + paramText(s.params())), s, base,
+                    ratio(s, base)));
+        }
+        return out;
+    }
+
+    static boolean isDdPlist(String method) {
+        return method.toLowerCase(Locale.ROOT).replace("_", "").contains("ddplist");
+    }
+
+    static String stem(String method) {
+        String m = method.toLowerCase(Locale.ROOT).replace("_", "");
+        for (String w : List.of("ddplist", "proplib", "libprop", "dmemu", "ours")) {
+            m = m.replace(w, "");
+        }
+        return m;
+    }
+
+    /** The goals of issue 6, each with the ratio measured in this run. */
+    public List<Goal> goals() {
+        List<Goal> g = new ArrayList<>();
+        for (int size : new int[] {4096, 1048576}) {
+            double want = size == 4096 ? 0.8 : 0.95;
+            Score lin = find(STRATEGY + ".read", 1, Map.of("target", "linear", "size", String.valueOf(size)));
+            Score copy = find(BASELINE + ".arraycopyRead", 1, Map.of("size", String.valueOf(size)));
+            double r = ratio(lin, copy);
+            g.add(new Goal("linear " + Fmt.bytes(size) + " read ÷ arraycopy", r, "≥ " + want + "x", r >= want));
+        }
+        Score big = find(SCALE + ".read4k", 1, Map.of("entries", "10000"));
+        Score small = find(SCALE + ".read4k", 1, Map.of("entries", "1"));
+        // "within 1.2x": the 10,000-entry read may take at most 1.2 times as long.
+        double slow = ratio(small, big);
+        g.add(new Goal("10,000-entry table: time ÷ 1-entry time", slow, "≤ 1.2x", slow <= 1.2));
+        Score t2 = find(STRATEGY + ".read", 2, Map.of("target", "linear", "size", "4096"));
+        Score t1 = find(STRATEGY + ".read", 1, Map.of("target", "linear", "size", "4096"));
+        double sc = ratio(t2, t1);
+        g.add(new Goal("linear 4 KiB read, 2 threads ÷ 1 thread", sc, "≥ 1.7x", sc >= 1.7));
+        Pair pv = null;
+        for (Pair p : proplib()) {
+            String w = p.what().toLowerCase(Locale.ROOT);
+            if (w.contains("internalize") && w.contains("version") && p.baseline() != null) {
+                pv = p;
+                break;
+            }
+        }
+        double pr = pv == null ? Double.NaN : pv.ratio();
+        g.add(new Goal("proplib internalize (version request) ÷ dd-plist" + (pv == null ? "" : " [" + pv.what() + "]"),
+                pr, "≥ 50x", pr >= 50));
+        return g;
+    }
+
+    static String paramText(Map<String, String> params) {
+        StringBuilder b = new StringBuilder();
+        params.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v));
+        return b.toString();
+    }
+
+    // ---- output ----------------------------------------------------------------------------
+
+    /** The chart series for one op ({@code read}/{@code write}) at one thread count. */
+    public List<Chart.Series> chartSeries(String op, int threads) {
+        Map<String, List<double[]>> lines = new LinkedHashMap<>();
+        for (String t : TARGETS) {
+            if (!t.equals("error")) {
+                lines.put("dm " + t, new ArrayList<>());
+            }
+        }
+        for (StrategyRow r : strategyRows()) {
+            if (r.op().equals(op) && r.threads() == threads && lines.containsKey("dm " + r.target())) {
+                lines.get("dm " + r.target()).add(new double[] {r.size(), r.mibPerSecond()});
+            }
+        }
+        List<Chart.Series> out = new ArrayList<>();
+        lines.forEach((k, v) -> {
+            v.sort(Comparator.comparingDouble(p -> p[0]));
+            out.add(new Chart.Series(k, v, false));
+        });
+        for (String base : List.of("arraycopy", "pdev")) {
+            List<double[]> pts = new ArrayList<>();
+            for (Score s : of(BASELINE)) {
+                if (s.method().equals(base + cap(op)) && s.threads() == threads) {
+                    pts.add(new double[] {s.intParam("size"), s.opsPerSecond() * s.intParam("size") / (1 << 20)});
+                }
+            }
+            pts.sort(Comparator.comparingDouble(p -> p[0]));
+            out.add(new Chart.Series(base.equals("pdev") ? "raw disk (no dm)" : "arraycopy", pts, true));
+        }
+        return out;
+    }
+
+    /** The report as Markdown; {@code charts} are the SVG file names to link, {@code machine} free text. */
+    public String markdown(String title, List<String> charts, String machine) {
+        StringBuilder b = new StringBuilder();
+        b.append("# ").append(title).append("\n\n");
+        b.append("Throughput in operations per second (ops/s, summed over threads) ± the 99.9% confidence\n"
+                + "half-width JMH reports. Ratios divide two scores **of the same run**: the machine is shared\n"
+                + "and noisy, so trust the ratios more than the absolute numbers. See docs/bench.md.\n\n");
+
+        b.append("## Goals\n\n| goal | measured | wanted | verdict |\n|---|---:|---:|---|\n");
+        for (Goal g : goals()) {
+            b.append("| ").append(g.what()).append(" | ").append(Fmt.ratio(g.measured())).append(" | ")
+                    .append(g.target()).append(" | ")
+                    .append(Double.isNaN(g.measured()) ? "not measured" : g.met() ? "met" : "**missed**").append(" |\n");
+        }
+        b.append('\n');
+
+        for (String c : charts) {
+            b.append("![").append(c).append("](").append(c).append(")\n\n");
+        }
+
+        List<StrategyRow> rows = strategyRows();
+        if (!rows.isEmpty()) {
+            b.append("## dmstrategy by target (DmStrategyBench)\n\n");
+            b.append("×arraycopy = score ÷ `BaselineBench.arraycopy<Op>` (the physical limit); "
+                    + "×raw disk = score ÷ `BaselineBench.pdev<Op>` (the disk's strategy without dm). "
+                    + "Same size, same thread count.\n\n");
+            b.append("| target | op | size | threads | ops/s | MiB/s | ×arraycopy | ×raw disk |\n");
+            b.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+            for (StrategyRow r : rows) {
+                b.append("| ").append(r.target()).append(" | ").append(r.op()).append(" | ")
+                        .append(Fmt.bytes(r.size())).append(" | ").append(r.threads()).append(" | ")
+                        .append(Fmt.score(r.opsPerSecond(), r.error())).append(" | ")
+                        .append(r.target().equals("error") ? "(" + Fmt.sig3(r.mibPerSecond()) + ")" : Fmt.sig3(r.mibPerSecond()))
+                        .append(" | ").append(Fmt.ratio(r.vsArraycopy())).append(" | ").append(Fmt.ratio(r.vsPdev()))
+                        .append(" |\n");
+            }
+            b.append("\n(error: nominal MiB/s in parentheses; the target moves no bytes.)\n\n");
+        }
+
+        List<Score> base = of(BASELINE);
+        if (!base.isEmpty()) {
+            base.sort(Comparator.comparingInt(Score::threads).thenComparing(Score::method)
+                    .thenComparingInt(s -> s.intParam("size")));
+            b.append("## Baselines (BaselineBench)\n\n| baseline | size | threads | ops/s | MiB/s |\n|---|---:|---:|---:|---:|\n");
+            for (Score s : base) {
+                b.append("| ").append(s.method()).append(" | ").append(Fmt.bytes(s.intParam("size"))).append(" | ")
+                        .append(s.threads()).append(" | ").append(Fmt.score(s.opsPerSecond(), s.error())).append(" | ")
+                        .append(Fmt.sig3(s.opsPerSecond() * s.intParam("size") / (1 << 20))).append(" |\n");
+            }
+            b.append('\n');
+        }
+
+        pairs(b, "Thread scaling", "ratio = N-thread score ÷ 1-thread score (ideal on N free cores: N)",
+                threadScaling(), "score", "1 thread");
+        pairs(b, "Table size (TableScaleBench, 4 KiB read)", "ratio = score ÷ the 1-entry table's score",
+                tableScaling(), "ops/s", "1 entry");
+
+        List<Score> proto = of(PROTOCOL);
+        if (!proto.isEmpty()) {
+            b.append("## Protocol path (ProtocolBench: Kernel.ioctl round trips)\n\n| request | ops/s | µs/op |\n|---|---:|---:|\n");
+            for (Score s : proto) {
+                b.append("| ").append(s.method()).append(" | ").append(Fmt.score(s.opsPerSecond(), s.error()))
+                        .append(" | ").append(Fmt.sig3(1e6 / s.opsPerSecond())).append(" |\n");
+            }
+            b.append('\n');
+        }
+        pairs(b, "proplib vs dd-plist (ProplibBench)", "ratio = our score ÷ dd-plist's score for the same input",
+                proplib(), "ops/s", "dd-plist");
+
+        Set<String> known = Set.of(STRATEGY, BASELINE, SCALE, PROTOCOL, PROPLIB);
+        List<Score> other = new ArrayList<>();
+        for (Score s : scores) {
+            if (!known.contains(s.className())) {
+                other.add(s);
+            }
+        }
+        if (!other.isEmpty()) {
+            b.append("## Other benchmarks\n\n| benchmark | params | threads | score |\n|---|---|---:|---:|\n");
+            for (Score s : other) {
+                b.append("| ").append(s.benchmark()).append(" | ").append(paramText(s.params())).append(" | ")
+                        .append(s.threads()).append(" | ").append(Fmt.score(s.score(), s.error())).append(' ')
+                        .append(s.unit()).append(" |\n");
+            }
+            b.append('\n');
+        }
+        if (machine != null && !machine.isBlank()) {
+            b.append("## Machine\n\n```\n").append(machine.strip()).append("\n```\n");
+        }
+        return b.toString();
+    }
+
+    private static void pairs(StringBuilder b, String title, String note, List<Pair> pairs, String col, String baseCol) {
+        if (pairs.isEmpty()) {
+            return;
+        }
+        b.append("## ").append(title).append("\n\n").append(note).append("\n\n");
+        b.append("| what | ").append(col).append(" | ").append(baseCol).append(" | ratio |\n|---|---:|---:|---:|\n");
+        for (Pair p : pairs) {
+            b.append("| ").append(p.what()).append(" | ").append(Fmt.score(p.score().opsPerSecond(), p.score().error()))
+                    .append(" | ").append(p.baseline() == null ? "–" : Fmt.si(p.baseline().opsPerSecond()))
+                    .append(" | ").append(Fmt.ratio(p.ratio())).append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    /** The thread counts present among the strategy scores. */
+    public Set<Integer> strategyThreads() {
+        Set<Integer> t = new TreeSet<>();
+        for (Score s : of(STRATEGY)) {
+            t.add(s.threads());
+        }
+        return t;
+    }
+}

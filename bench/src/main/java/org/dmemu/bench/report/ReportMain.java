@@ -1,0 +1,63 @@
+package org.dmemu.bench.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes {@code report.md}, {@code read.svg} and {@code write.svg} into a results directory from
+ * JMH JSON result files ({@code -rf json}): {@code ReportMain DIR [RESULTS.json …]} (default
+ * {@code DIR/results.json}). {@code DIR/machine.txt}, when present, is quoted in the report.
+ */
+public final class ReportMain {
+    private ReportMain() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length < 1) {
+            System.err.println("usage: ReportMain DIR [RESULTS.json ...]");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        List<Path> files = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            files.add(Path.of(args[i]));
+        }
+        if (files.isEmpty()) {
+            files.add(dir.resolve("results.json"));
+        }
+        try {
+            List<Score> scores = new ArrayList<>();
+            for (Path f : files) {
+                scores.addAll(Score.fromJmhJson(Files.readString(f, StandardCharsets.UTF_8)));
+            }
+            Path md = write(dir, scores, "dmemu benchmarks: " + dir.getFileName());
+            System.out.println("report: " + md);
+        } catch (IOException | IllegalArgumentException | ClassCastException | NullPointerException e) {
+            System.err.println("ReportMain: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Writes the report and the charts into {@code dir}; returns the report's path. */
+    public static Path write(Path dir, List<Score> scores, String title) throws IOException {
+        Files.createDirectories(dir);
+        Report r = new Report(scores);
+        List<String> charts = new ArrayList<>();
+        for (String op : List.of("read", "write")) {
+            String name = op + ".svg";
+            Files.writeString(dir.resolve(name), Chart.svg(
+                    "dmstrategy " + op + "s, 1 thread: throughput against transfer size", r.chartSeries(op, 1)),
+                    StandardCharsets.UTF_8);
+            charts.add(name);
+        }
+        Path machine = dir.resolve("machine.txt");
+        String m = Files.exists(machine) ? Files.readString(machine, StandardCharsets.UTF_8) : null;
+        Path md = dir.resolve("report.md");
+        Files.writeString(md, r.markdown(title, charts, m), StandardCharsets.UTF_8);
+        return md;
+    }
+}

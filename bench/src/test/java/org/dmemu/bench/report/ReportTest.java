@@ -1,0 +1,152 @@
+package org.dmemu.bench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+    private static Score s(String bench, int threads, double ops, Map<String, String> params) {
+        return new Score(bench, params, threads, "thrpt", ops, Double.NaN, "ops/s");
+    }
+
+    private static Map<String, String> dm(String target, int size) {
+        return Map.of("target", target, "size", String.valueOf(size));
+    }
+
+    private static Map<String, String> size(int size) {
+        return Map.of("size", String.valueOf(size));
+    }
+
+    /** A run with every section filled: strategy + baselines at 1 and 2 threads, scaling, protocol, proplib. */
+    static List<Score> run() {
+        List<Score> l = new ArrayList<>();
+        l.add(s("DmStrategyBench.read", 1, 800_000, dm("linear", 4096)));
+        l.add(s("DmStrategyBench.read", 2, 1_200_000, dm("linear", 4096)));
+        l.add(s("DmStrategyBench.read", 1, 1_900, dm("linear", 1048576)));
+        l.add(s("DmStrategyBench.write", 1, 500_000, dm("zero", 4096)));
+        l.add(s("DmStrategyBench.read", 1, 9_000_000, dm("error", 4096)));
+        l.add(s("BaselineBench.arraycopyRead", 1, 1_000_000, size(4096)));
+        l.add(s("BaselineBench.arraycopyRead", 2, 2_000_000, size(4096)));
+        l.add(s("BaselineBench.arraycopyRead", 1, 2_000, size(1048576)));
+        l.add(s("BaselineBench.pdevRead", 1, 900_000, size(4096)));
+        l.add(s("BaselineBench.arraycopyWrite", 1, 1_250_000, size(4096)));
+        l.add(s("TableScaleBench.read4k", 1, 1_000_000, Map.of("entries", "1")));
+        l.add(s("TableScaleBench.read4k", 1, 900_000, Map.of("entries", "100")));
+        l.add(s("TableScaleBench.read4k", 1, 400_000, Map.of("entries", "10000")));
+        l.add(s("ProtocolBench.version", 1, 250_000, Map.of()));
+        l.add(s("ProplibBench.internalizeVersion", 1, 600_000, Map.of()));
+        l.add(s("ProplibBench.ddplistInternalizeVersion", 1, 10_000, Map.of()));
+        return l;
+    }
+
+    @Test
+    void strategyRows_ratiosToBothBaselinesOfSameSizeAndThreads() {
+        List<Report.StrategyRow> rows = new Report(run()).strategyRows();
+        assertEquals(5, rows.size());
+        Report.StrategyRow lin = rows.get(0);
+        assertEquals("linear", lin.target());
+        assertEquals(4096, lin.size());
+        assertEquals(1, lin.threads());
+        assertEquals(0.8, lin.vsArraycopy(), 1e-12);
+        assertEquals(800_000.0 / 900_000.0, lin.vsPdev(), 1e-12);
+        assertEquals(800_000.0 * 4096 / 1048576, lin.mibPerSecond(), 1e-9);
+        // zero write pairs with arraycopyWrite; no pdevWrite was measured
+        Report.StrategyRow zero = rows.stream().filter(r -> r.target().equals("zero")).findFirst().orElseThrow();
+        assertEquals(0.4, zero.vsArraycopy(), 1e-12);
+        assertTrue(Double.isNaN(zero.vsPdev()));
+        // 2-thread linear pairs with the 2-thread arraycopy, not the 1-thread one
+        Report.StrategyRow two = rows.stream().filter(r -> r.threads() == 2).findFirst().orElseThrow();
+        assertEquals(0.6, two.vsArraycopy(), 1e-12);
+    }
+
+    @Test
+    void goals_measuredRatiosAndVerdicts() {
+        List<Report.Goal> g = new Report(run()).goals();
+        assertEquals(5, g.size());
+        assertEquals(0.8, g.get(0).measured(), 1e-12);
+        assertTrue(g.get(0).met());
+        assertEquals(0.95, g.get(1).measured(), 1e-12);
+        assertTrue(g.get(1).met());
+        assertEquals(2.5, g.get(2).measured(), 1e-12); // 10,000 entries take 2.5x as long
+        assertFalse(g.get(2).met());
+        assertEquals(1.5, g.get(3).measured(), 1e-12);
+        assertFalse(g.get(3).met());
+        assertEquals(60.0, g.get(4).measured(), 1e-12);
+        assertTrue(g.get(4).met());
+    }
+
+    @Test
+    void goals_missingScores_notMeasured() {
+        List<Report.Goal> g = new Report(List.of()).goals();
+        for (Report.Goal goal : g) {
+            assertTrue(Double.isNaN(goal.measured()), goal.what());
+            assertFalse(goal.met(), goal.what());
+        }
+        String md = new Report(List.of()).markdown("t", List.of(), null);
+        assertTrue(md.contains("| linear 4 KiB read ÷ arraycopy | – | ≥ 0.8x | not measured |"), md);
+    }
+
+    @Test
+    void markdown_exactRows() {
+        String md = new Report(run()).markdown("title", List.of("read.svg"), "nproc: 2");
+        assertTrue(md.startsWith("# title\n"));
+        assertTrue(md.contains("| linear | read | 4 KiB | 1 | 800 k | 3125 | 0.800x | 0.889x |\n"), md);
+        assertTrue(md.contains("| error | read | 4 KiB | 1 | 9.00 M | (35156) | – | – |\n"), md);
+        assertTrue(md.contains("| 10000 entries | 400 k | 1.00 M | 0.400x |\n"), md);
+        assertTrue(md.contains("| DmStrategyBench.read size=4096 target=linear 2t÷1t | 1.20 M | 800 k | 1.50x |\n"), md);
+        assertTrue(md.contains("| internalizeVersion | 600 k | 10.0 k | 60.0x |\n"), md);
+        assertTrue(md.contains("| version | 250 k | 4.00 |\n"), md);
+        assertTrue(md.contains("| 10,000-entry table: time ÷ 1-entry time | 2.50x | ≤ 1.2x | **missed** |\n"), md);
+        assertTrue(md.contains("![read.svg](read.svg)"));
+        assertTrue(md.contains("```\nnproc: 2\n```"));
+    }
+
+    @Test
+    void markdown_scoreWithError() {
+        Score s = new Score("ProtocolBench.info", Map.of(), 1, "thrpt", 123_456, 7_890, "ops/s");
+        String md = new Report(List.of(s)).markdown("t", List.of(), "");
+        assertTrue(md.contains("| info | 123 k ± 7.89 k | 8.10 |\n"), md);
+    }
+
+    @Test
+    void unknownBenchmarks_listedNotDropped() {
+        Score s = new Score("FooBench.bar", Map.of("x", "1"), 1, "avgt", 12.5, Double.NaN, "us/op");
+        String md = new Report(List.of(s)).markdown("t", List.of(), "");
+        assertTrue(md.contains("| FooBench.bar | x=1 | 1 | 12.5 us/op |\n"), md);
+    }
+
+    @Test
+    void proplibPairing_byStemAndParams() {
+        List<Score> l = List.of(
+                s("ProplibBench.externalize", 1, 100, Map.of("request", "reload")),
+                s("ProplibBench.externalizeDdPlist", 1, 10, Map.of("request", "reload")),
+                s("ProplibBench.externalizeDdPlist", 1, 20, Map.of("request", "version")),
+                s("ProplibBench.roundTrip", 1, 5, Map.of()));
+        List<Report.Pair> p = new Report(l).proplib();
+        assertEquals(2, p.size());
+        assertEquals(10.0, p.get(0).ratio(), 1e-12);
+        assertEquals("externalize request=reload", p.get(0).what());
+        assertNull(p.get(1).baseline());
+        assertTrue(Double.isNaN(p.get(1).ratio()));
+    }
+
+    @Test
+    void chartSeries_perTargetPlusBaselines_sortedBySize() {
+        List<Chart.Series> series = new Report(run()).chartSeries("read", 1);
+        assertEquals(List.of("dm linear", "dm striped2", "dm striped4", "dm zero", "arraycopy", "raw disk (no dm)"),
+                series.stream().map(Chart.Series::name).toList());
+        List<double[]> lin = series.get(0).points();
+        assertEquals(2, lin.size());
+        assertEquals(4096, lin.get(0)[0]);
+        assertEquals(1048576, lin.get(1)[0]);
+        assertEquals(1900.0, lin.get(1)[1], 1e-9);
+        assertTrue(series.get(4).baseline());
+    }
+}
