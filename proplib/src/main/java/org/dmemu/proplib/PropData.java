@@ -30,6 +30,11 @@ public final class PropData implements PropObject {
         return bytes.clone();
     }
 
+    /** The byte at {@code i} (no copy; for writers). */
+    public byte byteAt(int i) {
+        return bytes[i];
+    }
+
     @Override
     public PropType type() {
         return PropType.DATA;

@@ -44,6 +44,16 @@ public final class PropDictionary implements PropObject {
         return keys(i).clone();
     }
 
+    /** The length in bytes of the key at sorted position {@code i} (no copy; for writers). */
+    public int keyLengthAt(int i) {
+        return keys(i).length;
+    }
+
+    /** Byte {@code j} of the key at sorted position {@code i} (no copy; for writers). */
+    public byte keyByteAt(int i, int j) {
+        return keys[i][j];
+    }
+
     /** The key at sorted position {@code i}, decoded as UTF-8. */
     public String keyAt(int i) {
         return new String(keys(i), StandardCharsets.UTF_8);
@@ -100,7 +110,36 @@ public final class PropDictionary implements PropObject {
             values[i] = o;
             return true;
         }
-        int at = -i - 1;
+        insert(-i - 1, key.clone(), o);
+        return true;
+    }
+
+    /**
+     * {@code prop_dictionary_set} with the key taken from {@code src[off, off+len)} (copied once).
+     * Keys that arrive in ascending order, as in any libprop document, are appended without a
+     * search.
+     */
+    public boolean setBytes(byte[] src, int off, int len, PropObject o) {
+        if (immutable || len > MAX_KEY || o == null) {
+            return false;
+        }
+        int at;
+        if (count == 0 || Arrays.compareUnsigned(keys[count - 1], 0, keys[count - 1].length,
+                src, off, off + len) < 0) {
+            at = count;
+        } else {
+            int i = find(src, off, len);
+            if (i >= 0) {
+                values[i] = o;
+                return true;
+            }
+            at = -i - 1;
+        }
+        insert(at, Arrays.copyOfRange(src, off, off + len), o);
+        return true;
+    }
+
+    private void insert(int at, byte[] key, PropObject o) {
         if (count == keys.length) {
             int cap = keys.length + 16; // libprop's EXPAND_STEP
             keys = Arrays.copyOf(keys, cap);
@@ -108,10 +147,9 @@ public final class PropDictionary implements PropObject {
         }
         System.arraycopy(keys, at, keys, at + 1, count - at);
         System.arraycopy(values, at, values, at + 1, count - at);
-        keys[at] = key.clone();
+        keys[at] = key;
         values[at] = o;
         count++;
-        return true;
     }
 
     /** {@code prop_dictionary_remove(d, key)}. */
@@ -140,11 +178,16 @@ public final class PropDictionary implements PropObject {
 
     /** Binary search: the index, or {@code -(insertion point) - 1}. */
     private int find(byte[] key) {
+        return find(key, 0, key.length);
+    }
+
+    private int find(byte[] key, int off, int len) {
         int lo = 0;
         int hi = count - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = Arrays.compareUnsigned(keys[mid], key);
+            byte[] k = keys[mid];
+            int c = Arrays.compareUnsigned(k, 0, k.length, key, off, off + len);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {

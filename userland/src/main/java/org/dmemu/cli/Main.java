@@ -25,6 +25,9 @@ public final class Main {
 
     static {
         // Subcommands are added here as the modules that own them land.
+        register("serve", "boot the emulated kernel; serve its control socket and NBD exports",
+                org.dmemu.serve.Serve::run);
+        register("dmctl", "NetBSD's dmctl(8) against a running 'dmemu serve'", Dmctl::run);
     }
 
     private Main() {

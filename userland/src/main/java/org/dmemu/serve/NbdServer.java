@@ -1,0 +1,134 @@
+package org.dmemu.serve;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TCP listener speaking the NBD protocol (newstyle, fixed) for an {@link NbdExports}.
+ * One thread per connection from a bounded pool ({@link #MAX_CONNECTIONS}); a connection that
+ * finds the pool full is closed at once.
+ *
+ * <p>Stopping ({@link #close()}): the listener closes, every connection stops reading new
+ * requests, the request being served completes and is answered, then each connection flushes
+ * and closes its device.
+ *
+ * <p>Differences from NetBSD: not a NetBSD component (see {@link NbdConnection}).
+ */
+public final class NbdServer implements AutoCloseable {
+    /** The most connections served at once. */
+    public static final int MAX_CONNECTIONS = 64;
+
+    private final ServerSocket listener;
+    private final NbdExports exports;
+    private final ExecutorService pool;
+    private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private final Object idle = new Object();
+    private int inFlight;
+    private volatile boolean closing;
+
+    /** Binds {@code bind:port} (port 0 = an ephemeral port) and starts accepting. */
+    public NbdServer(InetAddress bind, int port, NbdExports exports) throws IOException {
+        this.exports = exports;
+        this.listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress(bind, port), 64);
+        this.pool = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "nbd-conn");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.acceptor = new Thread(this::acceptLoop, "nbd-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** The address actually bound (with the ephemeral port resolved). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            Socket s;
+            try {
+                s = listener.accept();
+            } catch (SocketException e) {
+                return; // closed
+            } catch (IOException e) {
+                continue;
+            }
+            NbdConnection c = new NbdConnection(s, exports, this);
+            connections.add(c);
+            try {
+                pool.execute(c);
+            } catch (RejectedExecutionException e) {
+                connections.remove(c);
+                closeQuietly(s);
+            }
+        }
+    }
+
+    void connectionDone(NbdConnection c) {
+        connections.remove(c);
+    }
+
+    void requestStarted() {
+        synchronized (idle) {
+            inFlight++;
+        }
+    }
+
+    void requestDone() {
+        synchronized (idle) {
+            inFlight--;
+            idle.notifyAll();
+        }
+    }
+
+    /** Stops accepting, lets in-flight requests finish, and closes every connection. */
+    @Override
+    public void close() {
+        closing = true;
+        closeQuietly(listener);
+        for (NbdConnection c : connections) {
+            c.shutdownInput();
+        }
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+            acceptor.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The number of requests being served right now. */
+    int inFlight() {
+        synchronized (idle) {
+            return inFlight;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // nothing to do
+        }
+    }
+}
