@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the first block of the middle entry. NetBSD walks the whole entry list for every transfer;
  * a score that falls with the entry count shows the emulator does too.
  *
- * <p>Building a 10,000-entry table: one {@code reload} of 10,000 entries is about 1.4 MB of
+ * <p>Building a 10,000-entry table: one {@code reload} of 10,000 entries is about 2 MB of
  * XML, over proplib's 128 KiB copyin limit (E2BIG). So the table is loaded the way NetBSD's
  * own quirk allows (spec §3.12 steps 2, 4a, 4d): chunks of at most {@value #CHUNK} entries,
  * each followed by an entry of an unknown target type so that the reload fails with ENOENT and
