@@ -25,6 +25,13 @@ public interface DiskHandle extends AutoCloseable {
     /** {@code DIOCCACHESYNC}: flushes everything written to the backing store. */
     Errno cacheSync();
 
+    /**
+     * A disk ioctl ({@code DIOC*}, see {@link org.dmemu.dev.disk.Dkio}) on this node: {@code arg}
+     * is the argument buffer (in and out, little-endian); the result's {@code out} holds what
+     * the ioctl copied out. ENOTTY for ioctls the device does not answer.
+     */
+    IoctlResult ioctl(long cmd, byte[] arg);
+
     @Override
     void close();
 }

@@ -125,7 +125,7 @@ public final class PropKern {
         try {
             o = PropInternalizer.internalize(buf, 0, len, mode);
         } catch (PropParseException e) {
-            throw new PropKernException(EIO, "plist: " + e.getMessage());
+            throw new PropKernException(EIO, e.getMessage());
         }
         if (!(o instanceof PropDictionary d)) {
             throw new PropKernException(EIO, "plist root is " + o.type().xmlTag() + ", not a dictionary");

@@ -181,7 +181,7 @@ public final class PropInternalizer {
                 x++;
             }
             if (s[x] != '<') {
-                throw fail(s[x] == 0 ? "empty document" : "document does not start with '<'", x);
+                throw fail(s[x] == 0 ? "empty document" : "expected '<'", x);
             }
             if (lit(x + 1, "?xml ") || lit(x + 1, "!DOCTYPE plist")) {
                 int start = x;
@@ -245,7 +245,7 @@ public final class PropInternalizer {
                 case INTEGER -> v = integer();
                 case TRUE, FALSE -> {
                     if (hasAttr || !emptyElement) {
-                        throw fail("<" + tagName() + "> must be written <" + tagName() + "/>", tagStart);
+                        throw fail("a bool must be written <true/> or <false/>", tagStart);
                     }
                     v = kind == TRUE ? PropBool.TRUE : PropBool.FALSE;
                 }
@@ -448,8 +448,7 @@ public final class PropInternalizer {
             }
         }
         if (numErange) {
-            throw fail(kernel ? "integer out of range for the kernel's strtoll/strtoull"
-                    : "integer out of range", start);
+            throw fail("integer out of range", start);
         }
         long v = numVal;
         p = e;

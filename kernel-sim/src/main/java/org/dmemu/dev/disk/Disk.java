@@ -1,0 +1,252 @@
+package org.dmemu.dev.disk;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.dmemu.kern.DiskSpec;
+import org.dmemu.sys.Buf;
+import org.dmemu.sys.Dev;
+import org.dmemu.sys.Errno;
+import org.dmemu.sys.Trace;
+
+/**
+ * One emulated NetBSD/amd64 disk unit ({@code wd1}, {@code sd0}, {@code ld0}, {@code vnd0}) with
+ * its partitions {@code a}…{@code p} ({@link #MAXPARTITIONS} 16, {@link #RAW_PART} 3 = {@code d}).
+ *
+ * <p>Emulates the disk side a dm pdev talks to: {@code dk_open} (partition must exist and not be
+ * FS_UNUSED unless it is RAW_PART), {@code dk_strategy}/{@code dk_translate} of
+ * sys/dev/dksubr.c (whole-sector transfers only, {@code bounds_check_with_mediasize} on the raw
+ * partition, {@code bounds_check_with_label} on the others, the partition offset added), and the
+ * three disk ioctls dm's targets use (DIOCCACHESYNC, DIOCGSECTORSIZE, DIOCGMEDIASIZE).
+ *
+ * <p>Differences from NetBSD:
+ * <ul>
+ * <li>The label-sector write protection of {@code bounds_check_with_label} (EROFS) is not
+ *     applied yet (issue 4 adds it together with real labels).</li>
+ * <li>The in-core label comes from a {@link DiskLabelSource} (today the kernel's default
+ *     label for an unlabelled disk).</li>
+ * <li>I/O is synchronous; there is no disksort queue.</li>
+ * </ul>
+ */
+public final class Disk implements AutoCloseable {
+    /** {@code MAXPARTITIONS} on amd64. */
+    public static final int MAXPARTITIONS = 16;
+    /** {@code RAW_PART} on amd64: partition {@code d}. */
+    public static final int RAW_PART = 3;
+
+    private final DiskDriver driver;
+    private final int unit;
+    private final String name;
+    private final int secsize;
+    private final int blkshift;
+    private final long numsec;
+    private final BackingStore store;
+    private final Trace trace;
+    private volatile DiskPartition[] label = new DiskPartition[0];
+
+    private Disk(DiskDriver driver, int unit, int secsize, BackingStore store, Trace trace) {
+        this.driver = driver;
+        this.unit = unit;
+        this.name = driver.prefix() + unit;
+        this.secsize = secsize;
+        this.blkshift = Integer.numberOfTrailingZeros(secsize / Buf.DEV_BSIZE);
+        this.numsec = store.size() / secsize;
+        this.store = store;
+        this.trace = trace;
+    }
+
+    /**
+     * Attaches a disk as described by {@code spec} (already validated by {@link DiskSpec#parse}).
+     *
+     * @throws IOException if the image file cannot be opened for reading and writing
+     */
+    public static Disk attach(DiskSpec spec, DiskLabelSource labels, Trace trace) throws IOException {
+        DiskSpec.Unit u = DiskSpec.parseUnit(spec.unit());
+        DiskDriver drv = DiskDriver.byPrefix(u.prefix());
+        BackingStore store;
+        String src = spec.source();
+        if (src.startsWith("mem:")) {
+            store = new MemoryStore(DiskSpec.parseSize(src.substring(4)));
+        } else {
+            Path p = Path.of(src.substring(5));
+            if (!Files.isRegularFile(p)) {
+                throw new IOException(src.substring(5) + ": not an existing regular file");
+            }
+            store = new FileStore(p);
+        }
+        Disk d = new Disk(drv, u.number(), spec.secsize(), store, trace);
+        d.label = labels.partitions(d);
+        return d;
+    }
+
+    /** Creates a memory disk directly (tests and benchmarks). */
+    public static Disk memory(DiskDriver driver, int unit, long bytes, int secsize) {
+        Disk d = new Disk(driver, unit, secsize, new MemoryStore(bytes), null);
+        d.label = DiskLabelSource.DEFAULT.partitions(d);
+        return d;
+    }
+
+    public DiskDriver driver() {
+        return driver;
+    }
+
+    /** The unit name: {@code wd1}. */
+    public String name() {
+        return name;
+    }
+
+    public int unit() {
+        return unit;
+    }
+
+    /** {@code dg_secsize}. */
+    public int secsize() {
+        return secsize;
+    }
+
+    /** {@code dg_secperunit}: the number of sectors. */
+    public long numsec() {
+        return numsec;
+    }
+
+    /** The in-core partition table ({@code d_npartitions} entries). */
+    public DiskPartition[] partitions() {
+        return label.clone();
+    }
+
+    /** Replaces the in-core partition table (DIOCSDINFO, issue 4). */
+    public void setPartitions(DiskPartition[] p) {
+        label = p.clone();
+    }
+
+    /** The device number of partition {@code part} ({@code DISKMINOR(unit, part)}). */
+    public long dev(int part, boolean raw) {
+        return Dev.makedev(raw ? driver.cmajor() : driver.bmajor(), (long) unit * MAXPARTITIONS + part);
+    }
+
+    /** {@code dk_open}: ENXIO unless the partition exists (RAW_PART always does). */
+    public Errno open(int part) {
+        DiskPartition[] lp = label;
+        if (part < 0 || part >= MAXPARTITIONS) {
+            return Errno.ENXIO;
+        }
+        if (part != RAW_PART && (part >= lp.length || lp[part].fstype() == DiskPartition.FS_UNUSED)) {
+            return Errno.ENXIO;
+        }
+        return Errno.NONE;
+    }
+
+    /** {@code getdisksize} on partition {@code part}: its size in sectors (the disk's for RAW_PART). */
+    public long partitionSize(int part) {
+        if (part == RAW_PART) {
+            return numsec;
+        }
+        DiskPartition[] lp = label;
+        return part < lp.length ? lp[part].size() : 0;
+    }
+
+    /**
+     * {@code dk_strategy} on partition {@code part}: checks and translates the request, transfers
+     * it, and leaves the outcome in {@code bp} ({@code b_error}, {@code b_resid}; a request
+     * crossing the end is truncated: {@code b_bcount} shrinks, as in NetBSD).
+     */
+    public void strategy(int part, Buf bp, int depth) {
+        int bcount = bp.bcount();
+        long blkno = bp.blkno();
+        if (bcount % secsize != 0 || blkno < 0) {
+            finish(bp, Errno.EINVAL, depth, "dk_translate: EINVAL (not whole sectors or blkno < 0)");
+            return;
+        }
+        if (bcount == 0) {
+            bp.setResid(0);
+            return;
+        }
+        DiskPartition[] lp = label;
+        long limit;
+        long poff = 0;
+        if (part == RAW_PART) {
+            limit = (numsec * secsize) >> Buf.DEV_BSHIFT;
+        } else {
+            DiskPartition p = lp[part];
+            limit = p.size() << blkshift;
+            poff = p.offset();
+        }
+        long sz = (bcount + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
+        if (blkno + sz > limit) {
+            long left = limit - blkno;
+            if (left == 0) {
+                bp.setResid(bcount);
+                if (trace != null) {
+                    trace.line(depth, "bounds_check: EOF at blkno " + blkno);
+                }
+                return;
+            }
+            if (left < 0) {
+                finish(bp, Errno.EINVAL, depth, "bounds_check: EINVAL, blkno " + blkno + " past the end " + limit);
+                return;
+            }
+            bcount = (int) (left << Buf.DEV_BSHIFT);
+            bp.setBcount(bcount);
+        }
+        long raw = (blkno >> blkshift) + (part == RAW_PART ? 0 : poff);
+        if (trace != null) {
+            trace.line(depth, driver.prefix() + "strategy " + name + (char) ('a' + part) + " blkno " + blkno
+                    + " -> sector " + raw + ", " + bcount + " bytes " + (bp.isRead() ? "read" : "write"));
+        }
+        long pos = raw * secsize;
+        boolean ok = bp.isRead() ? store.read(pos, bp.data(), bp.dataOffset(), bcount)
+                : store.write(pos, bp.data(), bp.dataOffset(), bcount);
+        if (!ok) {
+            finish(bp, Errno.EIO, depth, "backing store: EIO");
+            return;
+        }
+        bp.setResid(0);
+    }
+
+    private void finish(Buf bp, Errno e, int depth, String why) {
+        bp.setError(e);
+        bp.setResid(bp.bcount());
+        if (trace != null) {
+            trace.line(depth, why);
+        }
+    }
+
+    /**
+     * The disk ioctls this disk answers; {@code data} is the ioctl argument (in and out).
+     * Everything else: ENOTTY.
+     */
+    public Errno ioctl(long cmd, byte[] data) {
+        if (cmd == Dkio.DIOCCACHESYNC) {
+            return cacheSync();
+        } else if (cmd == Dkio.DIOCGSECTORSIZE) {
+            Dkio.putLE(data, 0, 4, secsize);
+            return Errno.NONE;
+        } else if (cmd == Dkio.DIOCGMEDIASIZE) {
+            Dkio.putLE(data, 0, 8, mediaSize());
+            return Errno.NONE;
+        }
+        return Errno.ENOTTY;
+    }
+
+    /** {@code dg_secsize * dg_secperunit}. */
+    public long mediaSize() {
+        return numsec * secsize;
+    }
+
+    /** DIOCCACHESYNC: flushes the medium (a file reaches the host disk). */
+    public Errno cacheSync() {
+        return store.flush() ? Errno.NONE : Errno.EIO;
+    }
+
+    @Override
+    public void close() {
+        store.flush();
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return name + "[" + numsec + "x" + secsize + "]";
+    }
+}

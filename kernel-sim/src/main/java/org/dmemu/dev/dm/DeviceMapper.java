@@ -1,0 +1,516 @@
+package org.dmemu.dev.dm;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.dmemu.dev.disk.Dkio;
+import org.dmemu.dev.dm.ioctl.DmIoctlUtil;
+import org.dmemu.dev.dm.target.DmTarget;
+import org.dmemu.dev.dm.target.DmTargetList;
+import org.dmemu.kern.IoctlResult;
+import org.dmemu.proplib.PropArray;
+import org.dmemu.proplib.PropDictionary;
+import org.dmemu.proplib.PropKern;
+import org.dmemu.proplib.PropObject;
+import org.dmemu.sys.Buf;
+import org.dmemu.sys.Errno;
+import org.dmemu.sys.Trace;
+
+/**
+ * Emulates sys/dev/dm/device-mapper.c rev 1.64: {@code dmioctl} (with {@code dm_check_version}
+ * and {@code dm_cmd_to_fun}), {@code disk_ioctl_switch}, {@code dmstrategy}, {@code dmsize},
+ * {@code dmopen}/{@code dmclose} and {@code dmgetproperties}.
+ *
+ * <p>{@code dmioctl} always copies the (mutated) request dictionary out and returns the copy-out
+ * status: a version mismatch, an unknown command, a privilege refusal or a handler error is
+ * visible only in the reply's keys. The handler's errno is kept in {@link #lastHandlerErrno()}
+ * (a debug side channel) and printed by the trace.
+ *
+ * <p>Differences from NetBSD:
+ * <ul>
+ * <li>{@code strictErrno} (off by default): return the handler's errno from the ioctl, as
+ *     DragonFly BSD does; the reply is then not copied out to the caller.</li>
+ * <li>All ioctls (and opens/closes and disk ioctls) are serialised by one lock, which stands
+ *     for {@code dm_dev_mutex}, {@code dm_pdev_mutex}, {@code dm_target_mutex} and the device
+ *     busy counts. Strategy never takes it.</li>
+ * <li>The table walk of dmstrategy uses binary search when the table allows it
+ *     (see {@link DmTable}); nested bufs are two reused per-thread {@link Buf}s, not
+ *     {@code getiobuf} allocations; completion is synchronous.</li>
+ * <li>A request crossing the end of the device (NetBSD: KASSERT/underflow, quirk Q4) transfers
+ *     the in-range part, then fails with EINVAL, b_bcount restored and b_resid = b_bcount.</li>
+ * </ul>
+ */
+public final class DeviceMapper {
+    private final Object lock = new Object();
+    private final DmDevList devs = new DmDevList();
+    private final DmTargetList targets;
+    private final DmPdevList pdevs;
+    private final Trace trace;
+    private final boolean strictErrno;
+    /** {@code sc_minor_num}. */
+    private long scMinorNum;
+    /** {@code dm_dev_counter}. */
+    private long dmDevCounter;
+    private volatile Errno lastHandlerErrno = Errno.NONE;
+
+    private static final ThreadLocal<Buf[]> NESTED = ThreadLocal.withInitial(() -> new Buf[] {new Buf(), new Buf()});
+
+    public DeviceMapper(DmTargetList targets, DmPdevList pdevs, Trace trace, boolean strictErrno) {
+        this.targets = targets;
+        this.pdevs = pdevs;
+        this.trace = trace;
+        this.strictErrno = strictErrno;
+    }
+
+    public DmDevList devs() {
+        return devs;
+    }
+
+    public DmTargetList targets() {
+        return targets;
+    }
+
+    public DmPdevList pdevs() {
+        return pdevs;
+    }
+
+    /** The kernel's ioctl lock (held by every ioctl handler). */
+    public Object lock() {
+        return lock;
+    }
+
+    /** The errno the last command handler returned (H-ERR; never the ioctl's result). */
+    public Errno lastHandlerErrno() {
+        return lastHandlerErrno;
+    }
+
+    /** Traces {@code text} at {@code depth} if tracing is on. */
+    public void trace(int depth, String text) {
+        if (trace != null) {
+            trace.line(depth, text);
+        }
+    }
+
+    public boolean tracing() {
+        return trace != null;
+    }
+
+    /** The next minor ({@code atomic_inc_32_nv(&sc_minor_num)}). */
+    public long nextMinor() {
+        scMinorNum = (scMinorNum + 1) & 0xffffffffL;
+        return scMinorNum;
+    }
+
+    /** {@code dm_dev_counter} ± 1. */
+    public void countDevice(int delta) {
+        dmDevCounter += delta;
+    }
+
+    public long deviceCount() {
+        return dmDevCounter;
+    }
+
+    /** Creates a device object (not yet inserted). */
+    public DmDev newDev(String name, String uuid, long minor, int flags) {
+        return new DmDev(name, uuid, minor, flags);
+    }
+
+    // ------------------------------------------------------------------ dmioctl
+
+    /**
+     * {@code dmioctl(dev, cmd, data, flag, l)} on minor {@code minor} (0 = control).
+     *
+     * @param user       the bytes at {@code pref_plist} (for a disk ioctl: the argument buffer)
+     * @param prefLen    {@code pref_len}
+     * @param privileged whether kauth lets the caller run privileged commands (root)
+     */
+    public IoctlResult dmioctl(String path, long minor, long cmd, byte[] user, long prefLen, boolean privileged) {
+        if (trace != null) {
+            trace.line(0, "dmioctl " + path + " cmd 0x" + Long.toHexString(cmd) + " pref_len " + prefLen);
+        }
+        if (minor > 0) {
+            IoctlResult r = diskIoctlSwitch(minor, cmd, user);
+            if (r.errno() != Errno.ENOTTY.number()) {
+                return r;
+            }
+        }
+        if (cmd != NetbsdDm.NETBSD_DM_IOCTL) {
+            trace(1, "cmd is not NETBSD_DM_IOCTL -> ENOTTY");
+            return new IoctlResult(Errno.ENOTTY.number(), new byte[0]);
+        }
+        PropDictionary dict;
+        try {
+            dict = PropKern.copyinIoctl(cmd, user, prefLen);
+        } catch (PropKern.PropKernException e) {
+            trace(1, "prop_dictionary_copyin_ioctl: " + e.getMessage() + " -> " + name(e.errno()));
+            return new IoctlResult(e.errno(), new byte[0]);
+        }
+        trace(1, "prop_dictionary_copyin_ioctl: " + prefLen + " bytes -> dictionary of " + dict.count() + " keys");
+        Errno herr;
+        synchronized (lock) {
+            herr = checkVersion(dict);
+            if (herr == Errno.NONE) {
+                herr = cmdToFun(dict, privileged);
+            }
+        }
+        lastHandlerErrno = herr;
+        byte[] out;
+        try {
+            out = PropKern.copyoutIoctl(cmd, dict);
+        } catch (PropKern.PropKernException e) {
+            trace(1, "prop_dictionary_copyout_ioctl: " + name(e.errno()));
+            return new IoctlResult(e.errno(), new byte[0]);
+        }
+        trace(1, "prop_dictionary_copyout_ioctl: " + out.length + " bytes (NUL included)");
+        if (strictErrno && herr != Errno.NONE) {
+            trace(1, "return " + herr.number() + " (strict errno: the handler's error)");
+            return new IoctlResult(herr.number(), new byte[0]);
+        }
+        trace(1, "return 0 (handler error " + herr.number() + (herr == Errno.NONE ? "" : " " + herr.name())
+                + " is visible only in the reply)");
+        return new IoctlResult(0, out);
+    }
+
+    private static String name(int errno) {
+        Errno e = Errno.of(errno);
+        return e == null ? Integer.toString(errno) : e.name();
+    }
+
+    /**
+     * {@code dm_check_version}: accepts {@code version[0] == 4 && version[1] <= 16} and rewrites the
+     * array to {@code [4, 16, 0]}; otherwise EIO, dictionary untouched. A missing array or element
+     * counts as 0.
+     */
+    Errno checkVersion(PropDictionary dict) {
+        PropArray ver = dict.getArray(NetbsdDm.DM_IOCTL_VERSION);
+        long[] v = new long[3];
+        for (int i = 0; i < 3; i++) {
+            v[i] = ver == null ? 0 : ver.getUint32(i).orElse(0);
+        }
+        if (v[0] != NetbsdDm.DM_VERSION_MAJOR || v[1] > NetbsdDm.DM_VERSION_MINOR) {
+            trace(1, "dm_check_version: requested " + v[0] + "." + v[1] + "." + v[2] + ", kernel 4.16.0 -> EIO");
+            return Errno.EIO;
+        }
+        ver.setUint32(0, NetbsdDm.DM_VERSION_MAJOR);
+        ver.setUint32(1, NetbsdDm.DM_VERSION_MINOR);
+        ver.setUint32(2, NetbsdDm.DM_VERSION_PATCHLEVEL);
+        dict.set(NetbsdDm.DM_IOCTL_VERSION, ver);
+        trace(1, "dm_check_version: requested " + v[0] + "." + v[1] + "." + v[2] + ", kernel 4.16.0 -> ok");
+        return Errno.NONE;
+    }
+
+    /** {@code dm_cmd_to_fun}: finds the command, checks privilege, runs the handler. */
+    Errno cmdToFun(PropDictionary dict, boolean privileged) {
+        PropObject c = dict.get(NetbsdDm.DM_IOCTL_COMMAND);
+        if (c == null) {
+            trace(1, "dm_cmd_to_fun: no command -> EINVAL");
+            return Errno.EINVAL;
+        }
+        String command = DmIoctlUtil.cstr(dict, NetbsdDm.DM_IOCTL_COMMAND);
+        DmCommandTable.CmdFunction found = null;
+        for (DmCommandTable.CmdFunction f : DmCommandTable.CMD_FN) {
+            if (f.cmd().equals(command)) {
+                found = f;
+                break;
+            }
+        }
+        if ((found == null || !found.allowed()) && !privileged) {
+            trace(1, "dm_cmd_to_fun: command " + quote(command) + ": kauth KAUTH_SYSTEM_DEVMAPPER refused -> EPERM");
+            return Errno.EPERM;
+        }
+        if (found == null) {
+            trace(1, "dm_cmd_to_fun: unknown command " + quote(command) + " -> EINVAL");
+            return Errno.EINVAL;
+        }
+        if (found.fn() == null) {
+            trace(1, "dm_cmd_to_fun: command \"version\": no handler");
+            return Errno.NONE;
+        }
+        trace(1, "dm_cmd_to_fun: command " + quote(command) + " -> " + found.cName());
+        Errno e = found.fn().handle(this, dict);
+        trace(2, found.cName() + " returns " + e.number() + (e == Errno.NONE ? "" : " " + e.name()));
+        return e;
+    }
+
+    private static String quote(String s) {
+        return s == null ? "(not a string)" : "\"" + s + "\"";
+    }
+
+    // ------------------------------------------------------------------ disk ioctls
+
+    /**
+     * {@code disk_ioctl_switch(dev, cmd, data)} for a dm minor &gt; 0: the five disk ioctls dm
+     * answers; ENOTTY for anything else (the caller then tries NETBSD_DM_IOCTL).
+     */
+    public IoctlResult diskIoctlSwitch(long minor, long cmd, byte[] data) {
+        boolean ours = cmd == Dkio.DIOCGWEDGEINFO || cmd == Dkio.DIOCGDISKINFO || cmd == Dkio.DIOCCACHESYNC
+                || cmd == Dkio.DIOCGSECTORSIZE || cmd == Dkio.DIOCGMEDIASIZE;
+        if (!ours) {
+            return new IoctlResult(Errno.ENOTTY.number(), new byte[0]);
+        }
+        synchronized (lock) {
+            DmDev dmv = devs.byMinor(minor);
+            if (dmv == null) {
+                trace(1, "disk_ioctl_switch: no device with minor " + minor + " -> ENODEV");
+                return new IoctlResult(Errno.ENODEV.number(), new byte[0]);
+            }
+            byte[] arg = data == null ? new byte[0] : data;
+            if (cmd == Dkio.DIOCGWEDGEINFO) {
+                byte[] w = new byte[Dkio.DKWEDGE_INFO_SIZE];
+                byte[] nm = dmv.name.getBytes(StandardCharsets.ISO_8859_1);
+                System.arraycopy(nm, 0, w, 0, Math.min(15, nm.length));
+                System.arraycopy(nm, 0, w, 16, Math.min(127, nm.length));
+                System.arraycopy(nm, 0, w, 144, Math.min(15, nm.length));
+                Dkio.putLE(w, 160, 8, 0);
+                Dkio.putLE(w, 168, 8, dmv.tableHead.disksize()[1]);
+                byte[] ffs = "ffs".getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(ffs, 0, w, 176, ffs.length);
+                trace(1, "disk_ioctl_switch: DIOCGWEDGEINFO " + dmv.name);
+                System.arraycopy(w, 0, arg, 0, Math.min(arg.length, w.length));
+                return new IoctlResult(0, w);
+            } else if (cmd == Dkio.DIOCGDISKINFO) {
+                if (dmv.dkInfo == null) {
+                    trace(1, "disk_ioctl_switch: DIOCGDISKINFO: no dk_info -> ENOTSUP");
+                    return new IoctlResult(Errno.ENOTSUP.number(), new byte[0]);
+                }
+                byte[] out;
+                try {
+                    out = PropKern.copyoutIoctl(cmd, dmv.dkInfo);
+                } catch (PropKern.PropKernException e) {
+                    out = new byte[0];
+                }
+                trace(1, "disk_ioctl_switch: DIOCGDISKINFO");
+                return new IoctlResult(0, out);
+            } else if (cmd == Dkio.DIOCCACHESYNC) {
+                trace(1, "disk_ioctl_switch: DIOCCACHESYNC: sync every active entry");
+                cacheSync(dmv);
+                return new IoctlResult(0, new byte[0]);
+            } else if (cmd == Dkio.DIOCGSECTORSIZE) {
+                long secsize = dmv.tableHead.disksize()[0];
+                byte[] out = new byte[4];
+                Dkio.putLE(out, 0, 4, secsize);
+                System.arraycopy(out, 0, arg, 0, Math.min(arg.length, 4));
+                trace(1, "disk_ioctl_switch: DIOCGSECTORSIZE " + secsize);
+                return new IoctlResult(0, out);
+            } else {
+                long[] ds = dmv.tableHead.disksize();
+                byte[] out = new byte[8];
+                Dkio.putLE(out, 0, 8, ds[0] * ds[1]);
+                System.arraycopy(out, 0, arg, 0, Math.min(arg.length, 8));
+                trace(1, "disk_ioctl_switch: DIOCGMEDIASIZE " + ds[0] * ds[1]);
+                return new IoctlResult(0, out);
+            }
+        }
+    }
+
+    /** DIOCCACHESYNC on a dm device: every active entry's sync hook, errors ignored. */
+    public void cacheSync(DmDev dmv) {
+        synchronized (lock) {
+            for (DmTableEntry en : dmv.tableHead.active().entries) {
+                en.target.sync(en);
+            }
+        }
+    }
+
+    /** {@code dmgetproperties}: rebuilds {@code dk_info} from the active table (resume). */
+    public void getProperties(DmDev dmv) {
+        long[] ds = dmv.tableHead.disksize();
+        long secsize = ds[0] == 0 ? 512 : ds[0];
+        long numsec = ds[1];
+        if (numsec == 0) {
+            return;
+        }
+        PropDictionary geom = new PropDictionary();
+        geom.setUint64("sectors-per-unit", numsec);
+        geom.setUint32("sector-size", secsize);
+        geom.setUint32("sectors-per-track", 32);
+        geom.setUint32("tracks-per-cylinder", 64);
+        long cyl = numsec / (64 * 32);
+        if (cyl != 0) {
+            geom.setUint64("cylinders-per-unit", cyl);
+        }
+        PropDictionary info = new PropDictionary();
+        info.set("geometry", geom);
+        info.setString("type", "ESDI");
+        dmv.dkInfo = info;
+    }
+
+    // ------------------------------------------------------------------ open/close/size
+
+    /** {@code dmopen}: sets the open bit if the minor exists; always succeeds. */
+    public void open(long minor, int bit) {
+        synchronized (lock) {
+            DmDev d = devs.byMinor(minor);
+            if (d != null) {
+                d.openMask |= bit;
+            }
+        }
+    }
+
+    /** {@code dmclose}: clears the open bit (the first close clears it for every opener). */
+    public void close(long minor, int bit) {
+        synchronized (lock) {
+            DmDev d = devs.byMinor(minor);
+            if (d != null) {
+                d.openMask &= ~bit;
+            }
+        }
+    }
+
+    /** {@code dmsize}: Σ active lengths as an int, or −ENOENT. */
+    public int dmsize(long minor) {
+        synchronized (lock) {
+            DmDev d = devs.byMinor(minor);
+            return d == null ? -Errno.ENOENT.number() : (int) d.tableHead.size();
+        }
+    }
+
+    /** The names of devices with a non-empty active table, in minor order. */
+    public List<String> activeNames() {
+        synchronized (lock) {
+            return devs.all().stream().filter(d -> d.tableHead.count(false) > 0)
+                    .sorted((a, b) -> Long.compareUnsigned(a.minor, b.minor)).map(d -> d.name).toList();
+        }
+    }
+
+    // ------------------------------------------------------------------ dmstrategy
+
+    /**
+     * {@code dmstrategy(bp)} for the device {@code dmv} (null: the minor does not exist): bounds
+     * check against Σ active lengths, split across the entries, holes and a truncated tail
+     * completed with EINVAL, any failing piece fails the whole buf (b_resid = b_bcount).
+     * No exception and no allocation (with tracing off).
+     */
+    public void dmstrategy(DmDev dmv, Buf bp, String path) {
+        final int bcount = bp.bcount();
+        final long blkno = bp.blkno();
+        final long bufStart = blkno << Buf.DEV_BSHIFT;
+        final long bufLen = bcount & 0xffffffffL;
+        if (trace != null) {
+            trace.line(0, "dmstrategy " + path + " blkno " + blkno + " bcount " + bcount + " "
+                    + (bp.isRead() ? "read" : "write"));
+        }
+        if (dmv == null || !dmv.listed) {
+            bp.setError(Errno.EIO);
+            bp.setResid(bcount);
+            if (trace != null) {
+                trace.line(1, "dm_dev_lookup_minor: no such device -> EIO");
+            }
+            return;
+        }
+        final int stripe = DmTable.stripe();
+        final DmTable t = dmv.tableHead.acquireActive(stripe);
+        try {
+            long size = t.size;
+            if (blkno < 0) {
+                fail(bp, Errno.EINVAL, bcount, "bounds_check_with_mediasize: blkno < 0 -> EINVAL");
+                return;
+            }
+            long sz = (bufLen + Buf.DEV_BSIZE - 1) >>> Buf.DEV_BSHIFT;
+            if (Long.compareUnsigned(blkno + sz, size) > 0) {
+                long left = size - blkno;
+                if (left == 0) {
+                    bp.setResid(bcount);
+                    if (trace != null) {
+                        trace.line(1, "bounds_check_with_mediasize: blkno " + blkno + " == size -> EOF");
+                    }
+                    return;
+                }
+                if (left < 0) {
+                    fail(bp, Errno.EINVAL, bcount, "bounds_check_with_mediasize: blkno " + blkno + " > size "
+                            + size + " -> EINVAL");
+                    return;
+                }
+                bp.setBcount((int) (left << Buf.DEV_BSHIFT));
+                if (trace != null) {
+                    trace.line(1, "bounds_check_with_mediasize: truncated to " + bp.bcount() + " bytes (size " + size + ")");
+                }
+            }
+            if (trace != null) {
+                trace.line(1, "dm_table_get_entry: active table, " + t.array.length + " entries, "
+                        + (t.fast ? "sorted: binary search" : "unsorted or overlapping: list walk"));
+            }
+            Buf[] nested = NESTED.get();
+            Buf nb = nested[0];
+            Buf scratch = nested[1];
+            Errno err = Errno.NONE;
+            long issued = 0;
+            DmTableEntry[] arr = t.array;
+            if (t.fast) {
+                long bufEnd = bufStart + bufLen;
+                long[] ends = t.ends;
+                for (int i = t.firstEndingAfter(blkno); i < arr.length; i++) {
+                    DmTableEntry en = arr[i];
+                    long ts = en.start << Buf.DEV_BSHIFT;
+                    if (ts >= bufEnd) {
+                        break;
+                    }
+                    long te = ends[i] << Buf.DEV_BSHIFT;
+                    long s = Math.max(ts, bufStart);
+                    long e = Math.min(te, bufEnd);
+                    if (s < e) {
+                        Errno r = issue(en, i, bp, nb, scratch, s - bufStart, (int) (e - s), (s - ts) >>> Buf.DEV_BSHIFT);
+                        if (r != Errno.NONE) {
+                            err = r;
+                        }
+                        issued += e - s;
+                    }
+                }
+            } else {
+                long bufEnd = bufStart + bufLen;
+                for (int i = 0; i < arr.length; i++) {
+                    DmTableEntry en = arr[i];
+                    long ts = en.start << Buf.DEV_BSHIFT;
+                    long te = ts + (en.length << Buf.DEV_BSHIFT);
+                    long s = Long.compareUnsigned(ts, bufStart) > 0 ? ts : bufStart;
+                    long e = Long.compareUnsigned(te, bufEnd) < 0 ? te : bufEnd;
+                    if (Long.compareUnsigned(s, e) < 0) {
+                        Errno r = issue(en, i, bp, nb, scratch, s - bufStart, (int) (e - s),
+                                Long.divideUnsigned(s - ts, Buf.DEV_BSIZE));
+                        if (r != Errno.NONE) {
+                            err = r;
+                        }
+                        issued += e - s;
+                    }
+                }
+            }
+            if (Long.compareUnsigned(issued, bufLen) < 0) {
+                err = Errno.EINVAL;
+                if (trace != null) {
+                    trace.line(1, "nestiobuf_done: " + (bufLen - issued) + " bytes not mapped -> EINVAL");
+                }
+            }
+            if (err != Errno.NONE) {
+                bp.setBcount(bcount);
+                bp.setError(err);
+                bp.setResid(bcount);
+            } else {
+                bp.setResid(0);
+            }
+            if (trace != null) {
+                trace.line(1, "biodone: error " + bp.error().number() + ", resid " + bp.resid());
+            }
+        } finally {
+            DmTableHead.release(t, stripe);
+        }
+    }
+
+    private Errno issue(DmTableEntry en, int index, Buf bp, Buf nb, Buf scratch, long dataOff, int len, long nblk) {
+        nb.setup(bp.flags(), nblk, bp.data(), bp.dataOffset() + (int) dataOff, len);
+        if (trace != null) {
+            trace.line(1, "entry " + index + " (" + en + "): nestiobuf_setup offset " + dataOff + ", " + len
+                    + " bytes, blkno " + nblk);
+        }
+        DmTarget target = en.target;
+        target.strategy(en, nb, scratch, trace, 2);
+        return DmTarget.outcome(nb, len);
+    }
+
+    private void fail(Buf bp, Errno e, int bcount, String why) {
+        bp.setError(e);
+        bp.setResid(bcount);
+        if (trace != null) {
+            trace.line(1, why);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.dmemu.sys;
+
+import java.io.PrintStream;
+
+/**
+ * The teaching trace: one line per step of an ioctl or a strategy call, indented by call
+ * depth and named after the NetBSD function being emulated (see docs/trace.md).
+ *
+ * <p>Cost when off: every caller holds a {@code final Trace} field that is null when tracing
+ * is off and tests it before building any string, so an untraced kernel pays one
+ * predictable branch per step and allocates nothing.
+ */
+public final class Trace {
+    private final PrintStream out;
+
+    public Trace(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Prints {@code text} indented by {@code depth} levels (two spaces each). */
+    public void line(int depth, String text) {
+        StringBuilder sb = new StringBuilder(depth * 2 + text.length());
+        for (int i = 0; i < depth; i++) {
+            sb.append("  ");
+        }
+        sb.append(text);
+        synchronized (out) {
+            out.println(sb);
+            out.flush();
+        }
+    }
+}
