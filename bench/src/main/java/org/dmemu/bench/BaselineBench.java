@@ -52,7 +52,7 @@ public class BaselineBench {
         rig = DmRig.boot(1, DmStrategyBench.DISK_BYTES);
         rig.fillDisks();
         raw = rig.open(DmRig.rawPath(1));
-        DmRig.checkSize(raw, DmStrategyBench.DISK_BYTES / DmRig.SECSIZE);
+        DmRig.checkSectors(raw, DmStrategyBench.DISK_BYTES / DmRig.SECSIZE, Errno.NONE);
         disk = new byte[(int) DmStrategyBench.DISK_BYTES];
         DmRig.pattern(disk, 1, 0);
     }

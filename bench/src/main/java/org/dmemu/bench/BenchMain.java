@@ -113,15 +113,37 @@ public final class BenchMain {
         }
     }
 
+    /** How long to wait for another JMH run on this machine (JMH's /tmp/jmh.lock) to finish. */
+    private static final long LOCK_WAIT_MS = 15 * 60 * 1000;
+
     private static Collection<RunResult> runPass(ChainedOptionsBuilder o) throws RunnerException {
-        try {
-            return new Runner(o.build()).run();
-        } catch (RunnerException e) {
-            // No benchmark matched this pass (e.g. --include selected another one): not an error.
-            if (String.valueOf(e.getMessage()).contains("No matching benchmarks")) {
-                return List.of();
+        long deadline = System.currentTimeMillis() + LOCK_WAIT_MS;
+        boolean told = false;
+        while (true) {
+            try {
+                return new Runner(o.build()).run();
+            } catch (RunnerException e) {
+                String m = String.valueOf(e.getMessage());
+                // No benchmark matched this pass (e.g. --include selected another one): not an error.
+                if (m.contains("No matching benchmarks")) {
+                    return List.of();
+                }
+                // Another JMH run holds the machine-wide lock: wait for it rather than share the cores.
+                if (m.contains("JMH lock") && System.currentTimeMillis() < deadline) {
+                    if (!told) {
+                        System.err.println("bench: another JMH run is in progress; waiting for it to finish");
+                        told = true;
+                    }
+                    try {
+                        Thread.sleep(5000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                    continue;
+                }
+                throw e;
             }
-            throw e;
         }
     }
 

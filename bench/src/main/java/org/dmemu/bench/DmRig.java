@@ -107,14 +107,16 @@ public final class DmRig implements AutoCloseable {
 
     /**
      * Creates {@code name} with the given table, resumes it, opens {@code /dev/mapper/NAME} and
-     * checks that its media size is {@code expectSectors} sectors.
+     * checks that it is {@code expectSectors} sectors long ({@link #checkSectors}).
+     *
+     * @param expect the error a read inside the device ends with (EIO for the error target)
      */
-    public DiskHandle device(String name, List<DmRequest.Entry> entries, long expectSectors) {
+    public DiskHandle device(String name, List<DmRequest.Entry> entries, long expectSectors, Errno expect) {
         create(name);
         reload(name, entries);
         resume(name);
         DiskHandle h = open("/dev/mapper/" + name);
-        checkSize(h, expectSectors);
+        checkSectors(h, expectSectors, expect);
         return h;
     }
 
@@ -127,11 +129,19 @@ public final class DmRig implements AutoCloseable {
         }
     }
 
-    /** Checks that {@code h} is {@code sectors} sectors long. */
-    public static void checkSize(DiskHandle h, long sectors) {
-        if (h.mediaSize() != sectors * SECSIZE) {
-            throw new IllegalStateException(h.path() + ": media size " + h.mediaSize()
-                    + " bytes, expected " + sectors * SECSIZE + " (table not loaded as intended)");
+    /**
+     * Checks that {@code h} is {@code sectors} sectors long by I/O, as dmstrategy sees it: the
+     * last sector reads (with {@code expect}), and a read at {@code sectors} is end of file (no
+     * error, nothing transferred). The media size cannot be used: a table of only zero or error
+     * entries reports sector size 0 and so media size 0 (spec §8.6).
+     */
+    public static void checkSectors(DiskHandle h, long sectors, Errno expect) {
+        io(h, Buf.B_READ, sectors - 1, new byte[SECSIZE], expect);
+        Buf eof = new Buf().setup(Buf.B_READ, sectors, new byte[SECSIZE], 0, SECSIZE);
+        h.strategy(eof);
+        if (eof.error() != Errno.NONE || eof.resid() != SECSIZE) {
+            throw new IllegalStateException(h.path() + ": a read at sector " + sectors + " gave " + eof
+                    + ", expected end of file (table not loaded as intended)");
         }
     }
 

@@ -69,6 +69,8 @@ public class DmStrategyBench {
     DiskHandle dm;
     /** The error every transfer must end with. */
     Errno expect;
+    /** The device's size in sectors. */
+    long sectors;
 
     /** The table of {@code target} over disks of {@link #DISK_BYTES}, and its size in sectors. */
     static List<DmRequest.Entry> table(String target, long diskSectors) {
@@ -99,8 +101,9 @@ public class DmStrategyBench {
         rig = DmRig.boot(4, DISK_BYTES);
         rig.fillDisks();
         List<DmRequest.Entry> t = table(target, diskSectors);
-        dm = rig.device("bench0", t, t.get(0).length());
         expect = target.equals("error") ? Errno.EIO : Errno.NONE;
+        sectors = t.get(0).length();
+        dm = rig.device("bench0", t, sectors, expect);
         verify();
     }
 
@@ -154,8 +157,8 @@ public class DmStrategyBench {
 
         @Setup(Level.Trial)
         public void setup(DmStrategyBench b, ThreadParams tp) {
-            long end = (long) (tp.getThreadIndex() + 1) * REGION_SECTORS * DmRig.SECSIZE;
-            if (end > b.dm.mediaSize()) {
+            long end = (long) (tp.getThreadIndex() + 1) * REGION_SECTORS;
+            if (end > b.sectors) {
                 throw new IllegalStateException("too many threads for the benchmark disk: " + tp.getThreadCount());
             }
             buf = new Buf();

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.dmemu.kern.IoctlResult;
 import org.dmemu.kern.Kernel;
+import org.dmemu.sys.Errno;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -57,7 +58,8 @@ public class ProtocolBench {
     public void setup() {
         rig = DmRig.boot(1, DISK_BYTES);
         kernel = rig.kernel();
-        rig.device(NAME, List.of(new DmRequest.Entry(0, 2048, "linear", DmRig.pdevPath(1) + " 0")), 2048).close();
+        rig.device(NAME, List.of(new DmRequest.Entry(0, 2048, "linear", DmRig.pdevPath(1) + " 0")), 2048,
+                Errno.NONE).close();
         version = DmRequest.version();
         info = DmRequest.simple("info", NAME, 0);
         List<DmRequest.Entry> t = new ArrayList<>();

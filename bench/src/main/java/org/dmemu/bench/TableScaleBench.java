@@ -88,7 +88,7 @@ public class TableScaleBench {
         }
         rig.resume(name);
         dm = rig.open("/dev/mapper/" + name);
-        DmRig.checkSize(dm, (long) entries * ENTRY_SECTORS);
+        DmRig.checkSectors(dm, (long) entries * ENTRY_SECTORS, Errno.NONE);
         int mid = entries / 2;
         blkno = (long) mid * ENTRY_SECTORS;
         data = new byte[SIZE];
