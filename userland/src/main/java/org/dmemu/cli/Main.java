@@ -28,6 +28,7 @@ public final class Main {
         register("serve", "boot the emulated kernel; serve its control socket and NBD exports",
                 org.dmemu.serve.Serve::run);
         register("dmctl", "NetBSD's dmctl(8) against a running 'dmemu serve'", Dmctl::run);
+        register("replay", "run ioctl requests and I/O directives against one emulated kernel", org.dmemu.replay.Replay::run);
     }
 
     private Main() {

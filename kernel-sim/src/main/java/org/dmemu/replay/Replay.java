@@ -1,0 +1,315 @@
+package org.dmemu.replay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.dmemu.dev.dm.NetbsdDm;
+import org.dmemu.kern.DiskHandle;
+import org.dmemu.kern.DiskSpec;
+import org.dmemu.kern.IoctlResult;
+import org.dmemu.kern.Kernel;
+import org.dmemu.kern.KernelConfig;
+import org.dmemu.kern.KernelException;
+import org.dmemu.sys.Buf;
+import org.dmemu.sys.Errno;
+
+/**
+ * {@code dmemu replay}: runs a file of NETBSD_DM_IOCTL requests and I/O directives, in order,
+ * against one freshly booted emulated kernel, and prints one result per item — the conformance
+ * tester's entry point.
+ *
+ * <pre>
+ * dmemu replay [--disk UNIT=SOURCE[,secsize=N]]... [--targets LIST] [--strict-errno] [--trace] FILE
+ * </pre>
+ *
+ * <p>Items (FILE {@code -} = standard input):
+ * <ul>
+ * <li>a proplib XML document, from {@code <?xml} or {@code <plist} up to and including
+ *     {@code </plist>}: the bytes of one request on {@code /dev/mapper/control}
+ *     ({@code pref_len} = the document's length, no NUL). Output: the reply document as copied
+ *     out (without the NUL), or the line {@code errno N NAME} when the ioctl fails;</li>
+ * <li>{@code % read DEV BLKNO BCOUNT}: one strategy call reading into a zeroed buffer. Output:
+ *     {@code read DEV BLKNO BCOUNT error=N resid=N sha256=HEX};</li>
+ * <li>{@code % write DEV BLKNO BCOUNT SEED}: byte i of the buffer is
+ *     {@code (SEED + i + 7·(i div 512)) mod 256}. Output: {@code write DEV BLKNO BCOUNT error=N resid=N}.</li>
+ * </ul>
+ * Blank lines and lines starting with {@code #} between items are ignored. DEV is
+ * {@code /dev/wd1a}, {@code /dev/rwd1d} or {@code /dev/mapper/NAME}; if it cannot be opened the
+ * output is {@code read|write DEV BLKNO BCOUNT open errno N NAME}. {@code resid} is the number of
+ * bytes not transferred ({@code b_resid}, plus what a bounds check cut off the end).
+ *
+ * <p>Exit status: 0 once every item ran; 2 for an unreadable or malformed FILE (one line naming
+ * the item number and line); 64 for bad options. Without {@code --disk}: wd0 and wd1, mem:64M each.
+ */
+public final class Replay {
+    private Replay() {
+    }
+
+    /** A parsed item: an XML request or a directive, with its number and first line. */
+    record Item(int number, int line, byte[] xml, String op, String dev, long blkno, int bcount, int seed) {
+    }
+
+    /** A malformed input file. */
+    static final class ReplayFormatException extends Exception {
+        ReplayFormatException(String msg) {
+            super(msg, null, false, false);
+        }
+    }
+
+    private static final String USAGE = "usage: dmemu replay [--disk UNIT=SOURCE[,secsize=N]]... [--targets LIST]"
+            + " [--strict-errno] [--trace] FILE";
+
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        List<DiskSpec> disks = new ArrayList<>();
+        Set<String> targets = new LinkedHashSet<>();
+        boolean strict = false;
+        boolean trace = false;
+        String file = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            try {
+                switch (a) {
+                    case "--help", "-h" -> {
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    case "--disk" -> disks.add(DiskSpec.parse(value(args, ++i, a)));
+                    case "--targets" -> {
+                        for (String t : value(args, ++i, a).split(",")) {
+                            if (!t.equals("delay") && !t.equals("flakey")) {
+                                throw new IllegalArgumentException("--targets: unknown target '" + t
+                                        + "' (extra targets: delay, flakey)");
+                            }
+                            targets.add(t);
+                        }
+                    }
+                    case "--strict-errno" -> strict = true;
+                    case "--trace" -> trace = true;
+                    default -> {
+                        if (a.startsWith("--disk=")) {
+                            disks.add(DiskSpec.parse(a.substring(7)));
+                        } else if (a.startsWith("-") && !a.equals("-")) {
+                            throw new IllegalArgumentException("unknown option " + a);
+                        } else if (file != null) {
+                            throw new IllegalArgumentException("only one FILE may be given");
+                        } else {
+                            file = a;
+                        }
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                err.println("dmemu replay: " + e.getMessage());
+                return 64;
+            }
+        }
+        if (file == null) {
+            err.println("dmemu replay: missing FILE (" + USAGE + ")");
+            return 64;
+        }
+        if (disks.isEmpty()) {
+            disks.add(new DiskSpec("wd0", "mem:64M", 512));
+            disks.add(new DiskSpec("wd1", "mem:64M", 512));
+        }
+        byte[] input;
+        try {
+            input = file.equals("-") ? in.readAllBytes() : Files.readAllBytes(Path.of(file));
+        } catch (IOException | RuntimeException e) {
+            err.println("dmemu replay: cannot read " + file + ": " + e.getMessage());
+            return 2;
+        }
+        List<Item> items;
+        try {
+            items = parse(input);
+        } catch (ReplayFormatException e) {
+            err.println("dmemu replay: " + file + ": " + e.getMessage());
+            return 2;
+        }
+        KernelConfig cfg = new KernelConfig(disks, targets, strict, false, trace ? err : null);
+        try (Kernel k = Kernel.boot(cfg)) {
+            for (Item it : items) {
+                runItem(k, it, out);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("dmemu replay: cannot boot: " + e.getMessage());
+            return 64;
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String value(String[] args, int i, String opt) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(opt + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** Splits the file into items. */
+    static List<Item> parse(byte[] b) throws ReplayFormatException {
+        List<Item> items = new ArrayList<>();
+        int pos = 0;
+        int line = 1;
+        while (pos < b.length) {
+            int eol = indexOf(b, (byte) '\n', pos);
+            int end = eol < 0 ? b.length : eol;
+            String text = new String(b, pos, end - pos, StandardCharsets.UTF_8);
+            String trimmed = text.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                pos = eol < 0 ? b.length : eol + 1;
+                line++;
+                continue;
+            }
+            int number = items.size() + 1;
+            int lead = 0;
+            while (pos + lead < end && (b[pos + lead] == ' ' || b[pos + lead] == '\t' || b[pos + lead] == '\r')) {
+                lead++;
+            }
+            if (trimmed.startsWith("%")) {
+                items.add(directive(number, line, trimmed));
+                pos = eol < 0 ? b.length : eol + 1;
+                line++;
+                continue;
+            }
+            if (trimmed.startsWith("<?xml") || trimmed.startsWith("<plist")) {
+                int start = pos + lead;
+                int close = indexOf(b, "</plist>".getBytes(StandardCharsets.US_ASCII), start);
+                if (close < 0) {
+                    throw new ReplayFormatException("item " + number + " (line " + line
+                            + "): XML document without </plist>");
+                }
+                int docEnd = close + "</plist>".length();
+                byte[] doc = java.util.Arrays.copyOfRange(b, start, docEnd);
+                items.add(new Item(number, line, doc, null, null, 0, 0, 0));
+                for (int i = pos; i < docEnd; i++) {
+                    if (b[i] == '\n') {
+                        line++;
+                    }
+                }
+                // the rest of the closing line must be blank
+                int next = indexOf(b, (byte) '\n', docEnd);
+                int restEnd = next < 0 ? b.length : next;
+                if (!new String(b, docEnd, restEnd - docEnd, StandardCharsets.UTF_8).isBlank()) {
+                    throw new ReplayFormatException("item " + number + " (line " + line
+                            + "): text after </plist> on the same line");
+                }
+                pos = next < 0 ? b.length : next + 1;
+                line++;
+                continue;
+            }
+            String shown = trimmed.length() > 40 ? trimmed.substring(0, 40) + "..." : trimmed;
+            throw new ReplayFormatException("item " + number + " (line " + line
+                    + "): expected an XML document or a % directive, found '" + shown + "'");
+        }
+        return items;
+    }
+
+    private static Item directive(int number, int line, String text) throws ReplayFormatException {
+        String[] w = text.substring(1).trim().split("[ \t]+");
+        String where = "item " + number + " (line " + line + "): ";
+        if (w.length == 0 || !(w[0].equals("read") || w[0].equals("write"))) {
+            throw new ReplayFormatException(where + "unknown directive '" + text + "' (expected % read or % write)");
+        }
+        boolean read = w[0].equals("read");
+        if (w.length != (read ? 4 : 5)) {
+            throw new ReplayFormatException(where + (read ? "expected % read DEV BLKNO BCOUNT"
+                    : "expected % write DEV BLKNO BCOUNT SEED"));
+        }
+        long blkno;
+        int bcount;
+        int seed = 0;
+        try {
+            blkno = Long.parseLong(w[2]);
+            bcount = Integer.parseInt(w[3]);
+            if (!read) {
+                seed = Integer.parseInt(w[4]);
+            }
+        } catch (NumberFormatException e) {
+            throw new ReplayFormatException(where + "BLKNO, BCOUNT and SEED must be decimal numbers");
+        }
+        if (bcount < 0 || bcount > (64 << 20)) {
+            throw new ReplayFormatException(where + "BCOUNT must be from 0 to 67108864");
+        }
+        if (!w[1].startsWith("/dev/")) {
+            throw new ReplayFormatException(where + "DEV must be a /dev path");
+        }
+        return new Item(number, line, null, w[0], w[1], blkno, bcount, seed);
+    }
+
+    private static void runItem(Kernel k, Item it, PrintStream out) {
+        if (it.xml() != null) {
+            IoctlResult r = k.ioctl(Kernel.CONTROL, NetbsdDm.NETBSD_DM_IOCTL, it.xml(), it.xml().length);
+            if (r.errno() != 0) {
+                Errno e = Errno.of(r.errno());
+                out.println("errno " + r.errno() + " " + (e == null ? "?" : e.name()));
+            } else {
+                byte[] o = r.out();
+                int n = o.length > 0 && o[o.length - 1] == 0 ? o.length - 1 : o.length;
+                out.write(o, 0, n);
+            }
+            return;
+        }
+        boolean read = it.op().equals("read");
+        String head = it.op() + " " + it.dev() + " " + it.blkno() + " " + it.bcount();
+        byte[] data = new byte[it.bcount()];
+        if (!read) {
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) (it.seed() + i + 7 * (i / 512));
+            }
+        }
+        Buf bp = new Buf().setup(read ? Buf.B_READ : Buf.B_WRITE, it.blkno(), data, 0, it.bcount());
+        try (DiskHandle h = k.open(it.dev())) {
+            h.strategy(bp);
+        } catch (KernelException e) {
+            out.println(head + " open " + e.errno().describe());
+            return;
+        }
+        long resid = bp.error() != Errno.NONE ? bp.resid()
+                : (long) it.bcount() - (bp.bcount() - bp.resid());
+        String res = head + " error=" + bp.error().number() + " resid=" + resid;
+        if (read) {
+            res += " sha256=" + sha256(data);
+        }
+        out.println(res);
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int indexOf(byte[] b, byte c, int from) {
+        for (int i = from; i < b.length; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] b, byte[] pat, int from) {
+        outer:
+        for (int i = from; i <= b.length - pat.length; i++) {
+            for (int j = 0; j < pat.length; j++) {
+                if (b[i + j] != pat[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,134 @@
+package org.dmemu.replay;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplayTest {
+    private static final String HEAD = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<!DOCTYPE plist PUBLIC \"-//Apple Computer//DTD PLIST 1.0//EN\" "
+            + "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n<plist version=\"1.0\">\n";
+
+    record Run(int status, String out, String err) {
+    }
+
+    static Run run(String input, String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        String[] a = new String[args.length + 1];
+        System.arraycopy(args, 0, a, 0, args.length);
+        a[args.length] = "-";
+        int st = Replay.run(a, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Run(st, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    static String doc(String body) {
+        return HEAD + "<dict>\n" + body + "</dict>\n</plist>\n";
+    }
+
+    static final String V = "\t<key>version</key>\n\t<array>\n\t\t<integer>0x4</integer>\n\t\t<integer>0x0</integer>\n"
+            + "\t\t<integer>0x0</integer>\n\t</array>\n";
+    static final String VK = "\t<key>version</key>\n\t<array>\n\t\t<integer>0x4</integer>\n\t\t<integer>0x10</integer>\n"
+            + "\t\t<integer>0x0</integer>\n\t</array>\n";
+
+    static String cmd(String c, String extra) {
+        return doc("\t<key>command</key>\n\t<string>" + c + "</string>\n" + extra + V);
+    }
+
+    @Test
+    void createReloadResumeReadWrite_exactOutput() {
+        String in = "# a comment\n\n" + cmd("create", "\t<key>name</key>\n\t<string>v</string>\n")
+                + cmd("reload", "\t<key>name</key>\n\t<string>v</string>\n").replace("<dict>\n",
+                "<dict>\n\t<key>cmd_data</key>\n\t<array>\n\t\t<dict>\n\t\t\t<key>length</key>\n\t\t\t<integer>0x100</integer>\n"
+                        + "\t\t\t<key>params</key>\n\t\t\t<string>/dev/wd1a 384</string>\n\t\t\t<key>start</key>\n"
+                        + "\t\t\t<integer>0x0</integer>\n\t\t\t<key>type</key>\n\t\t\t<string>linear</string>\n\t\t</dict>\n\t</array>\n")
+                + cmd("resume", "\t<key>name</key>\n\t<string>v</string>\n")
+                + "% write /dev/mapper/v 0 1024 3\n% read /dev/wd1a 384 1024\n% read /dev/rwd1d 384 1024\n"
+                + "% read /dev/mapper/v 256 512\n% read /dev/mapper/v 257 512\n% read /dev/mapper/nope 0 512\n";
+        Run r = run(in);
+        assertEquals(0, r.status(), r.err());
+        byte[] expect = new byte[1024];
+        for (int i = 0; i < 1024; i++) {
+            expect[i] = (byte) (3 + i + 7 * (i / 512));
+        }
+        String sha = Replay.sha256(expect);
+        String zero = Replay.sha256(new byte[512]);
+        String want = doc("\t<key>command</key>\n\t<string>create</string>\n\t<key>flags</key>\n\t<integer>0x4</integer>\n"
+                + "\t<key>minor</key>\n\t<integer>0x1</integer>\n\t<key>name</key>\n\t<string>v</string>\n" + VK);
+        assertTrue(r.out().startsWith(want), r.out());
+        assertTrue(r.out().endsWith("write /dev/mapper/v 0 1024 error=0 resid=0\n"
+                + "read /dev/wd1a 384 1024 error=0 resid=0 sha256=" + sha + "\n"
+                + "read /dev/rwd1d 384 1024 error=0 resid=0 sha256=" + sha + "\n"
+                + "read /dev/mapper/v 256 512 error=0 resid=512 sha256=" + zero + "\n"
+                + "read /dev/mapper/v 257 512 error=22 resid=512 sha256=" + zero + "\n"
+                + "read /dev/mapper/nope 0 512 open errno 2 ENOENT\n"), r.out());
+    }
+
+    @Test
+    void failingIoctl_printsErrnoLine() {
+        Run r = run("<plist version=\"1.0\"><array/></plist>\n");
+        assertEquals(0, r.status());
+        assertEquals("errno 5 EIO\n", r.out());
+    }
+
+    @Test
+    void malformedFile_exit2_namesItemAndLine() {
+        Run r = run(cmd("version", "") + "\n% frobnicate\n");
+        assertEquals(2, r.status());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("item 2 (line 16)"), r.err());
+        assertEquals(1, r.err().lines().count());
+        r = run("% read /dev/wd0a x 512\n");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("item 1 (line 1)"), r.err());
+        r = run("hello\n");
+        assertEquals(2, r.status());
+        r = run(HEAD + "<dict>\n");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("without </plist>"), r.err());
+    }
+
+    @Test
+    void badOptions_exit64() {
+        assertEquals(64, run("", "--bogus").status());
+        assertEquals(64, run("", "--disk", "xx0=mem:1M").status());
+        assertEquals(64, run("", "--targets", "mirror").status());
+        assertEquals(64, run("", "--disk").status());
+        assertEquals(64, run("", "--disk", "wd0=file:/nonexistent/img").status());
+    }
+
+    @Test
+    void noFile_exit64_unreadable_exit2(@TempDir Path dir) {
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(e, true);
+        assertEquals(64, Replay.run(new String[0], System.in, ps, ps));
+        assertEquals(2, Replay.run(new String[] {dir.resolve("missing").toString()}, System.in, ps, ps));
+    }
+
+    @Test
+    void fileDisk_writtenInPlace_traceOnStderr(@TempDir Path dir) throws Exception {
+        Path img = dir.resolve("disk.img");
+        Files.write(img, new byte[1 << 20]);
+        Run r = run("% write /dev/sd0d 2 512 1\n% read /dev/sd0a 2 512\n", "--disk", "sd0=file:" + img, "--trace");
+        assertEquals(0, r.status(), r.err());
+        byte[] b = Files.readAllBytes(img);
+        assertEquals(1, b[1024]);
+        assertEquals(2, b[1025]);
+        assertTrue(r.err().contains("sdstrategy sd0d blkno 2 -> sector 2, 512 bytes write"), r.err());
+    }
+
+    @Test
+    void strictErrnoOption_returnsHandlerError() {
+        Run r = run(cmd("info", "\t<key>name</key>\n\t<string>x</string>\n"), "--strict-errno");
+        assertEquals("errno 2 ENOENT\n", r.out());
+    }
+}
