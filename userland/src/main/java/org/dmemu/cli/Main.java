@@ -29,6 +29,10 @@ public final class Main {
                 org.dmemu.serve.Serve::run);
         register("dmctl", "NetBSD's dmctl(8) against a running 'dmemu serve'", Dmctl::run);
         register("replay", "run ioctl requests and I/O directives against one emulated kernel", org.dmemu.replay.Replay::run);
+        register("disklabel", "print or write a NetBSD disklabel on an image",
+                org.dmemu.disklabel.tool.DisklabelTool::run);
+        register("mkdisk", "create a disk image with an MBR and a NetBSD disklabel",
+                org.dmemu.disklabel.tool.MkdiskTool::run);
     }
 
     private Main() {

@@ -5,11 +5,7 @@ import java.util.Set;
 import org.dmemu.kern.IoctlResult;
 import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
-import org.dmemu.proplib.PropNumber;
-import org.dmemu.proplib.PropObject;
-import org.dmemu.proplib.xml.PropExternalizer;
-import org.dmemu.proplib.xml.PropInternalizer;
-import org.dmemu.proplib.xml.PropParseException;
+import org.dmemu.proplib.PropKern;
 
 /**
  * Emulates {@code libdm_task_t} and its functions from lib/libdm/libdm_ioctl.c (stored commit
@@ -91,27 +87,22 @@ public final class LibdmTask {
     }
 
     /**
-     * {@code libdm_task_run}: externalizes the dictionary, issues {@code NETBSD_DM_IOCTL}, and on
-     * success replaces the dictionary with the internalized reply. Returns 0, the transport's
-     * errno, or EIO when the reply does not internalize to a dictionary.
+     * {@code libdm_task_run}: externalizes the dictionary (the plistref holds the text and its
+     * NUL, as {@code prop_dictionary_sendrecv_ioctl} sends it), issues {@code NETBSD_DM_IOCTL},
+     * and on success replaces the dictionary with the internalized reply. Returns 0, the
+     * transport's errno, or EIO when the reply does not internalize to a dictionary.
      */
     public int run(DmTransport transport) {
-        byte[] request = PropExternalizer.externalize(dict);
+        byte[] request = PropKern.externalizeRequest(dict);
         IoctlResult r = transport.ioctl(DmTransport.NETBSD_DM_IOCTL, request);
         if (r.errno() != 0) {
             return r.errno();
         }
-        byte[] out = r.out();
-        PropObject reply;
         try {
-            reply = PropInternalizer.internalize(out, 0, out.length, PropInternalizer.Mode.USERLAND);
-        } catch (PropParseException e) {
-            return EIO;
+            dict = PropKern.internalizeReply(r.out(), r.out().length);
+        } catch (PropKern.PropKernException e) {
+            return e.errno();
         }
-        if (!(reply instanceof PropDictionary d)) {
-            return EIO;
-        }
-        dict = d;
         return 0;
     }
 
@@ -229,10 +220,5 @@ public final class LibdmTask {
     public LibdmCmd getCmd() {
         PropArray a = dict.getArray(DM_IOCTL_CMD_DATA);
         return a == null ? null : new LibdmCmd(a);
-    }
-
-    /** Convenience for tests and tools: a number value of the dictionary as written. */
-    static long raw(PropObject o) {
-        return o instanceof PropNumber n ? n.unsignedValue() : 0;
     }
 }

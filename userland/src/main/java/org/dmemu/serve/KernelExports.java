@@ -2,13 +2,26 @@ package org.dmemu.serve;
 
 import java.util.List;
 import org.dmemu.kern.DiskHandle;
+import org.dmemu.kern.IoctlResult;
 import org.dmemu.kern.Kernel;
 import org.dmemu.kern.KernelException;
+import org.dmemu.proplib.PropArray;
+import org.dmemu.proplib.PropDictionary;
+import org.dmemu.proplib.PropKern;
+import org.dmemu.proplib.PropObject;
+import org.dmemu.sys.Buf;
+import org.dmemu.sys.Errno;
 
 /**
  * The daemon's exports: every dm device that has an active table, by its name, opened as the
  * block node {@code /dev/mapper/NAME} (so the device counts as open while a client is
  * connected, and {@code remove} answers EBUSY as on NetBSD).
+ *
+ * <p>The export size is {@code dmsize}'s: the sum of the active table's lengths times
+ * {@code DEV_BSIZE}, read with a {@code table} ioctl when the client connects. (NetBSD's
+ * {@code DIOCGMEDIASIZE} is 0 for a table whose targets have no sector size, such as
+ * {@code zero} or {@code error} alone, which would make an empty export.) The transfer unit is
+ * {@code DIOCGSECTORSIZE}, or {@code DEV_BSIZE} when that is 0.
  */
 public final class KernelExports implements NbdExports {
     private final Kernel kernel;
@@ -27,10 +40,84 @@ public final class KernelExports implements NbdExports {
         if (!kernel.activeDmNames().contains(name)) {
             return null;
         }
+        DiskHandle h;
         try {
-            return kernel.open("/dev/mapper/" + name);
+            h = kernel.open(Kernel.MAPPER + name);
         } catch (KernelException e) {
             return null;
+        }
+        long size = tableBytes(name);
+        int ss = h.sectorSize();
+        return new Sized(h, size, ss > 0 ? ss : Buf.DEV_BSIZE);
+    }
+
+    /** Σ length × DEV_BSIZE of the active table, from a {@code table} request. */
+    private long tableBytes(String name) {
+        PropDictionary req = new PropDictionary();
+        req.setString("command", "table");
+        req.setString("name", name);
+        req.setUint32("flags", 0x10);
+        PropArray v = new PropArray();
+        v.addUint32(4);
+        v.addUint32(0);
+        v.addUint32(0);
+        req.set("version", v);
+        byte[] buf = PropKern.externalizeRequest(req);
+        IoctlResult r = kernel.ioctl(Kernel.CONTROL, ServeDaemon.NETBSD_DM_IOCTL, buf, buf.length);
+        if (r.errno() != 0) {
+            return 0;
+        }
+        try {
+            PropArray entries = PropKern.internalizeReply(r.out(), r.out().length).getArray("cmd_data");
+            long sectors = 0;
+            if (entries != null) {
+                for (PropObject o : entries) {
+                    if (o instanceof PropDictionary e) {
+                        sectors += e.getUint64("length").orElse(0);
+                    }
+                }
+            }
+            return sectors * Buf.DEV_BSIZE;
+        } catch (PropKern.PropKernException e) {
+            return 0;
+        }
+    }
+
+    /** An open dm device with the export's size and transfer unit. */
+    private record Sized(DiskHandle h, long size, int unit) implements DiskHandle {
+        @Override
+        public String path() {
+            return h.path();
+        }
+
+        @Override
+        public void strategy(Buf bp) {
+            h.strategy(bp);
+        }
+
+        @Override
+        public long mediaSize() {
+            return size;
+        }
+
+        @Override
+        public int sectorSize() {
+            return unit;
+        }
+
+        @Override
+        public Errno cacheSync() {
+            return h.cacheSync();
+        }
+
+        @Override
+        public IoctlResult ioctl(long cmd, byte[] arg) {
+            return h.ioctl(cmd, arg);
+        }
+
+        @Override
+        public void close() {
+            h.close();
         }
     }
 }

@@ -44,6 +44,8 @@ final class NbdConnection implements Runnable {
     private boolean noZeroes;
 
     private DiskHandle disk;
+    /** The size announced in the handshake; requests are checked against it. */
+    private long exportSize;
     private final Buf bp = new Buf();
     private byte[] data = new byte[MAXPHYS];
     private byte[] bounce = new byte[0];
@@ -118,7 +120,8 @@ final class NbdConnection implements Runnable {
                     if (disk == null) {
                         return false; // the protocol's only answer to an unknown name here
                     }
-                    out.writeLong(disk.mediaSize());
+                    exportSize = disk.mediaSize();
+                    out.writeLong(exportSize);
                     out.writeShort(transmissionFlags());
                     if (!noZeroes) {
                         out.write(new byte[124]);
@@ -182,9 +185,10 @@ final class NbdConnection implements Runnable {
             optError(opt, REP_ERR_UNKNOWN, "no dm device '" + name + "' with an active table");
             return false;
         }
+        long size = d.mediaSize();
         byte[] export = new byte[12];
         putShort(export, 0, INFO_EXPORT);
-        putLong(export, 2, d.mediaSize());
+        putLong(export, 2, size);
         putShort(export, 10, transmissionFlags());
         optReply(opt, REP_INFO, export);
         if (wantName) {
@@ -203,6 +207,7 @@ final class NbdConnection implements Runnable {
         optReply(opt, REP_ACK, new byte[0]);
         if (opt == OPT_GO) {
             disk = d;
+            exportSize = size;
             return true;
         }
         d.close();
@@ -318,7 +323,7 @@ final class NbdConnection implements Runnable {
     }
 
     private boolean inRange(long offset, long length) {
-        long size = disk.mediaSize();
+        long size = exportSize;
         return offset >= 0 && offset <= size && length <= size - offset;
     }
 

@@ -1,11 +1,14 @@
 package org.dmemu.serve;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.dmemu.disklabel.tool.MkdiskTool;
 import org.dmemu.kern.DiskSpec;
 
 /**
@@ -34,13 +37,17 @@ public final class StateDir {
         return List.of(specs);
     }
 
-    /** A sparse image of {@code bytes} bytes, labelled. */
+    /**
+     * A sparse image of {@code bytes} bytes with an MBR (NetBSD partition at 63) and a
+     * disklabel, made by the disklabel module's {@code dmemu mkdisk IMAGE --size N --mbr}.
+     */
     static void createImage(Path img, long bytes) throws IOException {
-        Path tmp = img.resolveSibling(img.getFileName() + ".tmp");
-        try (RandomAccessFile f = new RandomAccessFile(tmp.toFile(), "rw")) {
-            f.setLength(bytes);
+        ByteArrayOutputStream diag = new ByteArrayOutputStream();
+        PrintStream p = new PrintStream(diag, true, StandardCharsets.UTF_8);
+        int rc = MkdiskTool.run(new String[] {img.toString(), "--size", (bytes / 512) + "s", "--mbr"},
+                InputStream.nullInputStream(), p, p);
+        if (rc != 0) {
+            throw new IOException(diag.toString(StandardCharsets.UTF_8).trim());
         }
-        DiskImageLabel.write(tmp, bytes);
-        Files.move(tmp, img);
     }
 }

@@ -72,6 +72,11 @@ public final class MemDisk implements DiskHandle {
     }
 
     @Override
+    public org.dmemu.kern.IoctlResult ioctl(long cmd, byte[] arg) {
+        return new org.dmemu.kern.IoctlResult(Errno.ENOTTY.number(), new byte[0]);
+    }
+
+    @Override
     public void close() {
         closes++;
     }
