@@ -40,8 +40,12 @@ public final class Report {
         }
     }
 
-    /** One measured goal. */
-    public record Goal(String what, double measured, String target, boolean met) {
+    /**
+     * One measured goal: the ratio of the mean scores ({@code measured}, which decides
+     * {@code met}) and the ratio of the best iterations ({@code best}, less disturbed by other
+     * load on a shared machine).
+     */
+    public record Goal(String what, double measured, double best, String target, boolean met) {
     }
 
     /** A benchmark compared with its baseline in the same run. */
@@ -65,6 +69,13 @@ public final class Report {
             return Double.NaN;
         }
         return a.opsPerSecond() / b.opsPerSecond();
+    }
+
+    static double bestRatio(Score a, Score b) {
+        if (a == null || b == null) {
+            return Double.NaN;
+        }
+        return a.bestOpsPerSecond() / b.bestOpsPerSecond();
     }
 
     private List<Score> of(String className) {
@@ -177,17 +188,19 @@ public final class Report {
             Score lin = find(STRATEGY + ".read", 1, Map.of("target", "linear", "size", String.valueOf(size)));
             Score copy = find(BASELINE + ".arraycopyRead", 1, Map.of("size", String.valueOf(size)));
             double r = ratio(lin, copy);
-            g.add(new Goal("linear " + Fmt.bytes(size) + " read ÷ arraycopy", r, "≥ " + want + "x", r >= want));
+            g.add(new Goal("linear " + Fmt.bytes(size) + " read ÷ arraycopy", r, bestRatio(lin, copy),
+                    "≥ " + want + "x", r >= want));
         }
         Score big = find(SCALE + ".read4k", 1, Map.of("entries", "10000"));
         Score small = find(SCALE + ".read4k", 1, Map.of("entries", "1"));
         // "within 1.2x": the 10,000-entry read may take at most 1.2 times as long.
         double slow = ratio(small, big);
-        g.add(new Goal("10,000-entry table: time ÷ 1-entry time", slow, "≤ 1.2x", slow <= 1.2));
+        g.add(new Goal("10,000-entry table: time ÷ 1-entry time", slow, bestRatio(small, big), "≤ 1.2x",
+                slow <= 1.2));
         Score t2 = find(STRATEGY + ".read", 2, Map.of("target", "linear", "size", "4096"));
         Score t1 = find(STRATEGY + ".read", 1, Map.of("target", "linear", "size", "4096"));
         double sc = ratio(t2, t1);
-        g.add(new Goal("linear 4 KiB read, 2 threads ÷ 1 thread", sc, "≥ 1.7x", sc >= 1.7));
+        g.add(new Goal("linear 4 KiB read, 2 threads ÷ 1 thread", sc, bestRatio(t2, t1), "≥ 1.7x", sc >= 1.7));
         Pair pv = null;
         for (Pair p : proplib()) {
             String w = p.what().toLowerCase(Locale.ROOT);
@@ -197,8 +210,9 @@ public final class Report {
             }
         }
         double pr = pv == null ? Double.NaN : pv.ratio();
+        double pb = pv == null ? Double.NaN : bestRatio(pv.score(), pv.baseline());
         g.add(new Goal("proplib internalize (version request) ÷ dd-plist" + (pv == null ? "" : " [" + pv.what() + "]"),
-                pr, "≥ 50x", pr >= 50));
+                pr, pb, "≥ 50x", pr >= 50));
         return g;
     }
 
@@ -249,9 +263,12 @@ public final class Report {
                 + "half-width JMH reports. Ratios divide two scores **of the same run**: the machine is shared\n"
                 + "and noisy, so trust the ratios more than the absolute numbers. See docs/bench.md.\n\n");
 
-        b.append("## Goals\n\n| goal | measured | wanted | verdict |\n|---|---:|---:|---|\n");
+        b.append("## Goals\n\n\"measured\" divides mean scores and decides the verdict; \"best\" divides the best\n"
+                + "iterations, the ones least disturbed by other load.\n\n");
+        b.append("| goal | measured | best | wanted | verdict |\n|---|---:|---:|---:|---|\n");
         for (Goal g : goals()) {
             b.append("| ").append(g.what()).append(" | ").append(Fmt.ratio(g.measured())).append(" | ")
+                    .append(Fmt.ratio(g.best())).append(" | ")
                     .append(g.target()).append(" | ")
                     .append(Double.isNaN(g.measured()) ? "not measured" : g.met() ? "met" : "**missed**").append(" |\n");
         }

@@ -16,11 +16,25 @@ import java.util.TreeMap;
  * @param score     the primary score (for {@code thrpt}: operations per second, summed over threads)
  * @param error     the 99.9% confidence half-width, NaN when JMH could not compute one
  * @param unit      the score unit, e.g. {@code ops/s}
+ * @param best      the best measurement iteration (highest throughput, or lowest time per
+ *                  operation), in the score's unit: on a shared machine, interference only ever
+ *                  slows an iteration down, so the best one is the least disturbed
  */
 public record Score(String benchmark, Map<String, String> params, int threads, String mode,
-                    double score, double error, String unit) {
+                    double score, double error, String unit, double best) {
     public Score {
         params = Collections.unmodifiableMap(new TreeMap<>(params));
+    }
+
+    /** A score whose iterations are unknown: the best iteration is taken to be the mean. */
+    public Score(String benchmark, Map<String, String> params, int threads, String mode,
+                 double score, double error, String unit) {
+        this(benchmark, params, threads, mode, score, error, unit, score);
+    }
+
+    /** The best iteration in operations per second. */
+    public double bestOpsPerSecond() {
+        return new Score(benchmark, params, threads, mode, best, error, unit, best).opsPerSecond();
     }
 
     /** The simple class name, e.g. {@code DmStrategyBench}. */
@@ -94,8 +108,22 @@ public record Score(String benchmark, Map<String, String> params, int threads, S
                 p.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
             }
             Map<?, ?> pm = (Map<?, ?>) run.get("primaryMetric");
+            String unit = (String) pm.get("scoreUnit");
+            double score = number(pm.get("score"));
+            boolean higherBetter = unit.startsWith("ops/");
+            double best = Double.NaN;
+            if (pm.get("rawData") instanceof List<?> forks) {
+                for (Object f : forks) {
+                    for (Object it : (List<?>) f) {
+                        double v = number(it);
+                        if (Double.isNaN(best) || (higherBetter ? v > best : v < best)) {
+                            best = v;
+                        }
+                    }
+                }
+            }
             out.add(new Score(bench, params, ((Number) run.get("threads")).intValue(), (String) run.get("mode"),
-                    number(pm.get("score")), number(pm.get("scoreError")), (String) pm.get("scoreUnit")));
+                    score, number(pm.get("scoreError")), unit, Double.isNaN(best) ? score : best));
         }
         return out;
     }

@@ -28,7 +28,7 @@ class ScoreTest {
                         "scoreConfidence" : [ 1232222.25, 1236912.75 ],
                         "scorePercentiles" : { "0.0" : 1.0E6, "100.0" : 1.3e+6 },
                         "scoreUnit" : "ops/s",
-                        "rawData" : [ [ 1234567.5, 1234567.5 ] ]
+                        "rawData" : [ [ 1200000.0, 1269135.0 ] ]
                     },
                     "secondaryMetrics" : { }
                 },
@@ -41,7 +41,7 @@ class ScoreTest {
                         "score" : 2.5,
                         "scoreError" : "NaN",
                         "scoreUnit" : "us/op",
-                        "rawData" : [ [ 2.5 ] ]
+                        "rawData" : [ [ 2.5, 3.0 ], [ 2.0 ] ]
                     },
                     "secondaryMetrics" : { "note" : "a \\"quoted\\" \\u00e9 \\n" },
                     "flag" : true,
@@ -65,10 +65,13 @@ class ScoreTest {
         assertEquals(1234567.5, a.score());
         assertEquals(2345.25, a.error());
         assertEquals(1234567.5, a.opsPerSecond());
+        assertEquals(1269135.0, a.best()); // the highest throughput iteration
         Score b = l.get(1);
         assertEquals("avgt", b.mode());
         assertTrue(Double.isNaN(b.error()));
         assertEquals(400_000.0, b.opsPerSecond(), 1e-6); // 2.5 us/op
+        assertEquals(2.0, b.best()); // the lowest time per operation, over both forks
+        assertEquals(500_000.0, b.bestOpsPerSecond(), 1e-6);
         assertEquals(Map.of(), b.params());
     }
 
