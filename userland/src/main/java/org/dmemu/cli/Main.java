@@ -33,6 +33,7 @@ public final class Main {
                 org.dmemu.disklabel.tool.DisklabelTool::run);
         register("mkdisk", "create a disk image with an MBR and a NetBSD disklabel",
                 org.dmemu.disklabel.tool.MkdiskTool::run);
+        register("proplib", "proplib tools: canon (re-externalize a plist as libprop does)", org.dmemu.proplib.tool.ProplibTool::run);
     }
 
     private Main() {
