@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.dmemu.bench.report.ReportMain;
 import org.dmemu.bench.report.Score;
@@ -54,7 +53,7 @@ public final class BenchMain {
                 new Pass("\\.(DmStrategyBench|BaselineBench|TableScaleBench|ProtocolBench|ProplibBench)\\.", 1,
                         new String[0][]),
                 new Pass("\\.(DmStrategyBench|BaselineBench)\\.", 2,
-                        new String[][] {{"target", "linear", "striped2", "zero"}}));
+                        new String[][] {{"target", "linear", "striped2", "zero"}, {"size", "4096", "1048576"}}));
     }
 
     public static void main(String[] args) {
@@ -93,14 +92,16 @@ public final class BenchMain {
                     o.forks(1).warmupIterations(1).warmupTime(TimeValue.seconds(1))
                             .measurementIterations(1).measurementTime(TimeValue.seconds(1));
                 } else {
-                    o.forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
-                            .measurementIterations(3).measurementTime(TimeValue.seconds(1));
+                    // Many short iterations rather than a few long ones: on a shared machine the
+                    // best iteration (reported next to the mean) needs several chances.
+                    o.forks(1).warmupIterations(3).warmupTime(TimeValue.milliseconds(500))
+                            .measurementIterations(6).measurementTime(TimeValue.milliseconds(500));
                 }
-                o.timeUnit(TimeUnit.SECONDS);
                 Collection<RunResult> r = runPass(o);
                 results.addAll(r);
             }
             Files.createDirectories(out);
+            appendLoad(out.resolve("machine.txt"));
             Path json = out.resolve("results.json");
             ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
             List<Score> scores = Score.fromJmhJson(Files.readString(json));
@@ -110,6 +111,21 @@ public final class BenchMain {
             System.out.println("report:  " + md);
         } catch (RunnerException | IOException e) {
             fail(e.getMessage());
+        }
+    }
+
+    /** Records the load average at the end of the run next to the one run-bench wrote at the start. */
+    private static void appendLoad(Path machine) {
+        try {
+            Path load = Path.of("/proc/loadavg");
+            if (Files.exists(load)) {
+                String[] f = Files.readString(load).trim().split("\\s+");
+                String line = "load average at the end: " + f[0] + " " + f[1] + " " + f[2] + "\n";
+                Files.writeString(machine, line, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("bench: cannot record the load average: " + e.getMessage());
         }
     }
 

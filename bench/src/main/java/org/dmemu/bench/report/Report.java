@@ -129,6 +129,21 @@ public final class Report {
         return out;
     }
 
+    /**
+     * For a read or write score at N threads: {@code BaselineBench.arraycopy<Op>}'s N-thread ÷
+     * 1-thread ratio at the same size, i.e. how much parallelism the machine gave a pure copy in
+     * this run; NaN when not measured.
+     */
+    public double machineScaling(Score s) {
+        String m = s.method().toLowerCase(Locale.ROOT);
+        String op = m.endsWith("read") ? "Read" : m.endsWith("write") ? "Write" : null;
+        if (op == null || s.param("size") == null) {
+            return Double.NaN;
+        }
+        Map<String, String> p = Map.of("size", s.param("size"));
+        return ratio(find(BASELINE + ".arraycopy" + op, s.threads(), p), find(BASELINE + ".arraycopy" + op, 1, p));
+    }
+
     /** The table-size rows: each entry count against the 1-entry table. */
     public List<Pair> tableScaling() {
         List<Pair> out = new ArrayList<>();
@@ -328,8 +343,21 @@ public final class Report {
             b.append('\n');
         }
 
-        pairs(b, "Thread scaling", "ratio = N-thread score ÷ 1-thread score (ideal on N free cores: N)",
-                threadScaling(), "score", "1 thread");
+        List<Pair> ts = threadScaling();
+        if (!ts.isEmpty()) {
+            b.append("## Thread scaling\n\nratio = N-thread score ÷ 1-thread score (ideal on N free cores: N). "
+                    + "The last column is `BaselineBench.arraycopy<Op>`'s own ratio at the same size in this run: "
+                    + "the scaling the shared machine allowed.\n\n");
+            b.append("| what | N threads | 1 thread | ratio | best-iteration ratio | arraycopy's ratio |\n"
+                    + "|---|---:|---:|---:|---:|---:|\n");
+            for (Pair p : ts) {
+                b.append("| ").append(p.what()).append(" | ").append(Fmt.score(p.score().score(), p.score().error()))
+                        .append(" | ").append(Fmt.si(p.baseline().score())).append(" | ").append(Fmt.ratio(p.ratio()))
+                        .append(" | ").append(Fmt.ratio(bestRatio(p.score(), p.baseline()))).append(" | ")
+                        .append(Fmt.ratio(machineScaling(p.score()))).append(" |\n");
+            }
+            b.append('\n');
+        }
         pairs(b, "Table size (TableScaleBench, 4 KiB read)", "ratio = score ÷ the 1-entry table's score",
                 tableScaling(), "score", "1 entry");
 

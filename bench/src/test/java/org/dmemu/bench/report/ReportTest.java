@@ -111,7 +111,7 @@ class ReportTest {
         assertTrue(md.contains("| linear | read | 4 KiB | 1 | 800 k | 3125 | 0.800x | 0.889x |\n"), md);
         assertTrue(md.contains("| error | read | 4 KiB | 1 | 9.00 M | (35156) | – | – |\n"), md);
         assertTrue(md.contains("| 10000 entries | 400 k ops/s | 1.00 M ops/s | 0.400x |\n"), md);
-        assertTrue(md.contains("| DmStrategyBench.read size=4096 target=linear 2t÷1t | 1.20 M ops/s | 800 k ops/s | 1.50x |\n"), md);
+        assertTrue(md.contains("| DmStrategyBench.read size=4096 target=linear 2t÷1t | 1.20 M | 800 k | 1.50x | 1.50x | 2.00x |\n"), md);
         assertTrue(md.contains("| internalizeVersion | 600 k ops/s | 10.0 k ops/s | 60.0x |\n"), md);
         assertTrue(md.contains("| version | 250 k | 4.00 |\n"), md);
         assertTrue(md.contains("| 10,000-entry table: time ÷ 1-entry time | 2.50x | 2.50x | ≤ 1.2x | **missed** |\n"), md);
