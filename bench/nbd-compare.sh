@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/nbd-compare.sh — the same image over NBD from dmemu and from nbdkit, same client.
 #
-#   bench/nbd-compare.sh [--size MIB] [--runs N] [--offset SECTORS] [--out FILE] [--keep]
+#   bench/nbd-compare.sh [--size MIB] [--runs N] [--offset SECTORS] [--out FILE] [--keep] [--jfr FILE]
 #
 # Builds an image of SIZE MiB (default 256) of random bytes (its first MiB zero, so no MBR or
 # disklabel is found and /dev/wd1a is the whole disk), then serves the same bytes two ways:
@@ -10,8 +10,9 @@
 #   nbdkit: nbdkit file IMAGE --filter=offset offset=OFFSET*512 range=LEN*512.
 # Both export the same LEN sectors. It checks that both return identical bytes, then times
 # nbdcopy reading the whole export to null: and writing it from a file, alternating the servers
-# (ABBA order) for N rounds (default 5), and reports the median MiB/s and the ratio
-# dmemu ÷ nbdkit (goal for reads: ≥ 1.0x).
+# (ABBA order) for N rounds (default 5) after one untimed warm-up round (dmemu's JIT), and
+# reports the median MiB/s and the ratio dmemu ÷ nbdkit (goal for reads: ≥ 1.0x).
+# --jfr FILE records a Java Flight Recording of the dmemu server (for profiling).
 #
 # The client runs with $NBDCOPY_OPTS (default "--connections=1": dmemu does not advertise
 # multi-conn, nbdkit's file plugin does, so a default nbdcopy would compare 1 connection
@@ -24,6 +25,7 @@ runs=5
 offset=384
 out=""
 keep=0
+jfr=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --size) size_mib="${2:?--size needs MiB}"; shift ;;
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
         --offset) offset="${2:?--offset needs sectors}"; shift ;;
         --out) out="${2:?--out needs a file}"; shift ;;
         --keep) keep=1 ;;
+        --jfr) jfr="${2:?--jfr needs a file}"; shift ;;
         -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "nbd-compare: unknown option $1" >&2; exit 2 ;;
     esac
@@ -75,7 +78,9 @@ while [ "$port_k" = "$port_d" ]; do port_k="$(free_port)"; done
 
 # --- dmemu ------------------------------------------------------------------------------
 ctl="$tmp/control"
-"$root/dmemu" serve --state "$tmp/state" --disk "wd1=file:$image" --control "$ctl" \
+jfr_opts=""
+[ -n "$jfr" ] && jfr_opts="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:StartFlightRecording=filename=$jfr,settings=profile"
+DMEMU_JAVA_OPTS="${DMEMU_JAVA_OPTS:-} $jfr_opts" "$root/dmemu" serve --state "$tmp/state" --disk "wd1=file:$image" --control "$ctl" \
     --nbd-port "$port_d" >"$tmp/serve.log" 2>&1 &
 serve_pid=$!
 for _ in $(seq 1 300); do
@@ -123,6 +128,10 @@ time_copy() {
     t1="$(now)"
     echo "$t1 - $t0" | bc -l
 }
+
+# One untimed round: the dmemu server's JIT warms up here, not in the first timed run.
+time_copy "$uri_d" null: >/dev/null; time_copy "$uri_k" null: >/dev/null
+time_copy "$tmp/src.bin" "$uri_d" >/dev/null; time_copy "$tmp/src.bin" "$uri_k" >/dev/null
 
 declare -a rd rk wd wk
 for i in $(seq 1 "$runs"); do
