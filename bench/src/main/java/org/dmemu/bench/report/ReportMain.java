@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Writes {@code report.md}, {@code read.svg} and {@code write.svg} into a results directory from
  * JMH JSON result files ({@code -rf json}): {@code ReportMain DIR [RESULTS.json …]} (default
- * {@code DIR/results.json}). {@code DIR/machine.txt}, when present, is quoted in the report.
+ * {@code DIR/results.json}). {@code DIR/machine.txt} and {@code DIR/nbd.md} (the output of
+ * bench/nbd-compare.sh), when present, are included in the report.
  */
 public final class ReportMain {
     private ReportMain() {
@@ -56,8 +57,17 @@ public final class ReportMain {
         }
         Path machine = dir.resolve("machine.txt");
         String m = Files.exists(machine) ? Files.readString(machine, StandardCharsets.UTF_8) : null;
+        String text = r.markdown(title, charts, m);
+        Path nbd = dir.resolve("nbd.md");
+        if (Files.exists(nbd)) {
+            // bench/nbd-compare.sh's table, when run-bench --nbd ran it into this directory
+            int at = text.indexOf("## Machine");
+            String section = "## NBD: dmemu serve vs nbdkit (bench/nbd-compare.sh)\n\n"
+                    + Files.readString(nbd, StandardCharsets.UTF_8).strip() + "\n\n";
+            text = at < 0 ? text + section : text.substring(0, at) + section + text.substring(at);
+        }
         Path md = dir.resolve("report.md");
-        Files.writeString(md, r.markdown(title, charts, m), StandardCharsets.UTF_8);
+        Files.writeString(md, text, StandardCharsets.UTF_8);
         return md;
     }
 }
