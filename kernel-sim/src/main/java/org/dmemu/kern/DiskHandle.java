@@ -30,7 +30,9 @@ public interface DiskHandle extends AutoCloseable {
      * is the argument buffer (in and out, little-endian); the result's {@code out} holds what
      * the ioctl copied out. ENOTTY for ioctls the device does not answer.
      */
-    IoctlResult ioctl(long cmd, byte[] arg);
+    default IoctlResult ioctl(long cmd, byte[] arg) {
+        return new IoctlResult(Errno.ENOTTY.number(), new byte[0]);
+    }
 
     @Override
     void close();

@@ -129,6 +129,9 @@ public final class Kernel implements AutoCloseable {
         }
         if (devPath.startsWith(MAPPER)) {
             String name = DmIoctlUtil.fromText(devPath.substring(MAPPER.length()));
+            if (name.isEmpty()) {
+                return -1;
+            }
             synchronized (dm.lock()) {
                 DmDev d = dm.devs().byName(name);
                 return d == null ? -1 : d.minor;

@@ -51,6 +51,8 @@ import org.dmemu.sys.Errno;
  *
  * <p>Exit status: 0 once every item ran; 2 for an unreadable or malformed FILE (one line naming
  * the item number and line); 64 for bad options. Without {@code --disk}: wd0 and wd1, mem:64M each.
+ *
+ * <p>Differences from NetBSD: each directive is one strategy call; NetBSD read(2)/write(2) go through physio (64 KiB pieces).
  */
 public final class Replay {
     private Replay() {

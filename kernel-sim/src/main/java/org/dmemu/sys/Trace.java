@@ -9,6 +9,8 @@ import java.io.PrintStream;
  * <p>Cost when off: every caller holds a {@code final Trace} field that is null when tracing
  * is off and tests it before building any string, so an untraced kernel pays one
  * predictable branch per step and allocates nothing.
+ *
+ * <p>Differences from NetBSD: dmemu's own teaching aid; NetBSD has aprint_debug lines instead.
  */
 public final class Trace {
     private final PrintStream out;

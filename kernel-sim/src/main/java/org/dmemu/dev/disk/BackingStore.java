@@ -6,6 +6,8 @@ package org.dmemu.dev.disk;
  *
  * <p>No method throws on the I/O path: a failure is reported as {@code false}, which the disk
  * turns into EIO in the buf.
+ *
+ * <p>Differences from NetBSD: dmemu's own abstraction (NetBSD disks sit on hardware).
  */
 public interface BackingStore extends AutoCloseable {
     /** The size in bytes. */

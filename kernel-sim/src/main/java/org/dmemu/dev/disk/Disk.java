@@ -41,6 +41,8 @@ public final class Disk implements AutoCloseable {
     private final int secsize;
     private final int blkshift;
     private final long numsec;
+    /** The whole medium in DEV_BSIZE blocks (the raw partition's bound). */
+    private final long rawBlocks;
     private final BackingStore store;
     private final Trace trace;
     private volatile DiskPartition[] label = new DiskPartition[0];
@@ -52,6 +54,7 @@ public final class Disk implements AutoCloseable {
         this.secsize = secsize;
         this.blkshift = Integer.numberOfTrailingZeros(secsize / Buf.DEV_BSIZE);
         this.numsec = store.size() / secsize;
+        this.rawBlocks = (numsec * secsize) >> Buf.DEV_BSHIFT;
         this.store = store;
         this.trace = trace;
     }
@@ -154,7 +157,7 @@ public final class Disk implements AutoCloseable {
     public void strategy(int part, Buf bp, int depth) {
         int bcount = bp.bcount();
         long blkno = bp.blkno();
-        if (bcount % secsize != 0 || blkno < 0) {
+        if ((bcount & (secsize - 1)) != 0 || blkno < 0) {
             finish(bp, Errno.EINVAL, depth, "dk_translate: EINVAL (not whole sectors or blkno < 0)");
             return;
         }
@@ -166,7 +169,7 @@ public final class Disk implements AutoCloseable {
         long limit;
         long poff = 0;
         if (part == RAW_PART) {
-            limit = (numsec * secsize) >> Buf.DEV_BSHIFT;
+            limit = rawBlocks;
         } else {
             DiskPartition p = lp[part];
             limit = p.size() << blkshift;
@@ -227,6 +230,15 @@ public final class Disk implements AutoCloseable {
             return Errno.NONE;
         }
         return Errno.ENOTTY;
+    }
+
+    /**
+     * Reads bytes of the medium directly, bypassing partitions and bounds checks (for a label
+     * source reading the MBR and disklabel at attach time). False on an I/O error or a range
+     * outside the medium.
+     */
+    public boolean readRaw(long pos, byte[] b, int off, int len) {
+        return pos >= 0 && len >= 0 && pos + len <= store.size() && store.read(pos, b, off, len);
     }
 
     /** {@code dg_secsize * dg_secperunit}. */

@@ -6,6 +6,8 @@ package org.dmemu.dev.disk;
  * @param offset {@code p_offset}: first sector (in the disk's sectors)
  * @param size   {@code p_size}: number of sectors
  * @param fstype {@code p_fstype} ({@link #FS_UNUSED} 0, {@link #FS_BSDFFS} 7 …)
+ *
+ * <p>Differences from NetBSD: none.
  */
 public record DiskPartition(long offset, long size, int fstype) {
     /** {@code FS_UNUSED}. */

@@ -4,6 +4,8 @@ package org.dmemu.dev.disk;
  * The disk ioctl numbers of sys/sys/dkio.h as encoded on LP64 (amd64) by sys/sys/ioccom.h:
  * direction bits 30–31, argument size in bits 16–28, group {@code 'd'} in bits 8–15, number in
  * bits 0–7. Arguments are little-endian, as on amd64.
+ *
+ * <p>Differences from NetBSD: none (LP64 encodings only).
  */
 public final class Dkio {
     private Dkio() {

@@ -11,6 +11,8 @@ import java.util.Arrays;
  * <p>Thread safety: chunk pointers are published with release/acquire semantics; allocation
  * takes this object's monitor (only on the first write to a chunk). Concurrent writes to the
  * same bytes are not ordered, as on a real disk.
+ *
+ * <p>Differences from NetBSD: a dmemu medium; no NetBSD counterpart (closest: md(4)).
  */
 final class MemoryStore implements BackingStore {
     private static final int CHUNK_SHIFT = 16;

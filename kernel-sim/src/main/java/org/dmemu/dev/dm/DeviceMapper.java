@@ -390,17 +390,18 @@ public final class DeviceMapper {
             trace.line(0, "dmstrategy " + path + " blkno " + blkno + " bcount " + bcount + " "
                     + (bp.isRead() ? "read" : "write"));
         }
-        if (dmv == null || !dmv.listed) {
-            bp.setError(Errno.EIO);
-            bp.setResid(bcount);
-            if (trace != null) {
-                trace.line(1, "dm_dev_lookup_minor: no such device -> EIO");
-            }
+        if (dmv == null) {
+            noDevice(bp, bcount);
             return;
         }
         final int stripe = DmTable.stripe();
         final DmTable t = dmv.tableHead.acquireActive(stripe);
         try {
+            // checked after taking the table: a remove unlinks before it retires the table
+            if (!dmv.listed) {
+                noDevice(bp, bcount);
+                return;
+            }
             long size = t.size;
             if (blkno < 0) {
                 fail(bp, Errno.EINVAL, bcount, "bounds_check_with_mediasize: blkno < 0 -> EINVAL");
@@ -504,6 +505,14 @@ public final class DeviceMapper {
         DmTarget target = en.target;
         target.strategy(en, nb, scratch, trace, 2);
         return DmTarget.outcome(nb, len);
+    }
+
+    private void noDevice(Buf bp, int bcount) {
+        bp.setError(Errno.EIO);
+        bp.setResid(bcount);
+        if (trace != null) {
+            trace.line(1, "dm_dev_lookup_minor: no such device -> EIO");
+        }
     }
 
     private void fail(Buf bp, Errno e, int bcount, String why) {

@@ -19,6 +19,8 @@ import org.dmemu.dev.dm.ioctl.DmTableStatusIoctl;
 /**
  * Emulates {@code cmd_fn[]} of sys/dev/dm/device-mapper.c rev 1.64: each command string, its
  * handler (null for {@code version}) and whether unprivileged callers may run it.
+ *
+ * <p>Differences from NetBSD: none.
  */
 public final class DmCommandTable {
     private DmCommandTable() {

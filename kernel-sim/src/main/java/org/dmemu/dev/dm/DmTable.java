@@ -22,6 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Readers.</b> {@code io_cnt} is kept per table object in 16 counters, one cache line
  * apart, chosen by thread id, so that two threads reading the same device do not bounce one
  * cache line (see {@link DmTableHead} for the protocol).
+ *
+ * <p>Differences from NetBSD: the lookup arrays and striped reader counters are dmemu's (see above); the entry list is NetBSD's.
  */
 public final class DmTable {
     private static final int STRIPES = 16;

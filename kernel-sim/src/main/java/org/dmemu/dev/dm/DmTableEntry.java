@@ -9,6 +9,8 @@ import org.dmemu.dev.dm.target.DmTarget;
  * Emulates {@code struct dm_table_entry} (dm.h 1.56): one line of a table — start and length in
  * 512-byte sectors, the target, the target's private config, and the pdevs it maps onto
  * ({@code pdev_maps}, filled by {@link #addDeps}).
+ *
+ * <p>Differences from NetBSD: none.
  */
 public final class DmTableEntry {
     /** {@code start}: the first sector of the dm device this entry maps (uint64). */

@@ -3,6 +3,8 @@ package org.dmemu.dev.dm;
 /**
  * The protocol constants of sys/dev/dm/netbsd-dm.h (rev 1.10) and dm.h (rev 1.56), under their
  * C macro names: the ioctl number, the dictionary keys and the flag bits.
+ *
+ * <p>Differences from NetBSD: none.
  */
 public final class NetbsdDm {
     private NetbsdDm() {

@@ -41,7 +41,7 @@ public final class DmDevCreateIoctl implements DmIoctlHandler {
         DmDev dev = dm.newDev(n, u, minor, (flags & DM_READONLY_FLAG) != 0 ? DM_READONLY_FLAG : 0);
         d.setUint32(DM_IOCTL_MINOR, minor);
         Errno r = dm.devs().insert(dev);
-        dm.trace(3, "dm_dev_insert: dm" + (minor - 1) + " minor " + minor + (r == Errno.NONE ? "" : " -> EEXIST"));
+        dm.trace(3, "dm_dev_insert: minor " + minor + (r == Errno.NONE ? "" : " -> EEXIST"));
         flags = addFlag(d, flags, DM_EXISTS_FLAG);
         removeFlag(d, flags, DM_INACTIVE_PRESENT_FLAG);
         dm.countDevice(1);

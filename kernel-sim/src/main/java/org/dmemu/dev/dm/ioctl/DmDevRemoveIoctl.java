@@ -40,7 +40,7 @@ public final class DmDevRemoveIoctl implements DmIoctlHandler {
         dev.tableHead().destroyActive(dm.pdevs());
         dev.tableHead().destroyInactive(dm.pdevs());
         dm.countDevice(-1);
-        dm.trace(3, "dm_detach: dm" + (dev.minor - 1) + " unlinked, tables destroyed");
+        dm.trace(3, "dm_detach: minor " + dev.minor + " unlinked, tables destroyed");
         return Errno.NONE;
     }
 }

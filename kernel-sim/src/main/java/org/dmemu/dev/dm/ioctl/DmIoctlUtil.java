@@ -15,6 +15,8 @@ import org.dmemu.sys.Errno;
  *
  * <p>Strings are handled as byte strings: one Java char per byte (ISO-8859-1), cut at the first
  * NUL as {@code prop_dictionary_get_cstring_nocopy} hands them to C.
+ *
+ * <p>Differences from NetBSD: none.
  */
 public final class DmIoctlUtil {
     private DmIoctlUtil() {

@@ -1,0 +1,96 @@
+package org.dmemu.dev.dm.target;
+
+import org.dmemu.dev.dm.DmPdevList;
+import org.dmemu.dev.dm.DmTableEntry;
+import org.dmemu.sys.Buf;
+import org.dmemu.sys.DmException;
+import org.dmemu.sys.Errno;
+import org.dmemu.sys.Trace;
+
+/**
+ * Emulates {@code struct dm_target} (dm.h 1.56): the ops vector of a target type. Optional C hooks
+ * ({@code info}, {@code table}, {@code sync}, {@code secsize}) are default methods that behave as
+ * if the pointer were NULL.
+ *
+ * <p>Contract of {@link #strategy}: {@code nb} is the nested buf for this entry (its block number
+ * relative to the entry, its data a window of the caller's buffer); when the method returns the
+ * I/O is complete and {@code nb.error()}/{@code nb.resid()} hold the outcome. {@code scratch} is a
+ * second reusable buf for targets that split further (striped). No exception, no allocation.
+ *
+ * <p>Differences from NetBSD: no {@code deps}/{@code upcall} hooks (deps come from {@code pdev_maps}, as in NetBSD 10); no per-target reference count.
+ */
+public interface DmTarget {
+    /** {@code name}. */
+    String name();
+
+    /** {@code version[3]}. */
+    int[] version();
+
+    /**
+     * {@code init(table_en, argc, argv)}: parses the params tokens, opens pdevs (recording them
+     * with {@code entry.addDeps}) and stores the config in the entry.
+     *
+     * @throws DmException with EINVAL (bad argument count/values) or ENOENT (pdev not found)
+     */
+    void init(DmPdevList pdevs, DmTableEntry entry, String[] argv) throws DmException;
+
+    /** {@code table} hook: the params as the table command reports them, or null (no hook). */
+    default String table(DmTableEntry entry) {
+        return null;
+    }
+
+    /** {@code info} hook: the status string, or null (no hook). */
+    default String info(DmTableEntry entry) {
+        return null;
+    }
+
+    /** {@code strategy(table_en, bp)}. */
+    void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth);
+
+    /** {@code sync} hook (DIOCCACHESYNC on the pdevs); none → success. */
+    default Errno sync(DmTableEntry entry) {
+        return Errno.NONE;
+    }
+
+    /** {@code destroy}: drops the pdev references (called even when init failed: config null). */
+    default void destroy(DmPdevList pdevs, DmTableEntry entry) {
+    }
+
+    /** {@code secsize} hook; none → 0. */
+    default int secsize(DmTableEntry entry) {
+        return 0;
+    }
+
+    /** {@code max_argc}: 0 = the default {@value org.dmemu.dev.dm.NetbsdDm#DM_MAX_ARGC}. */
+    default int maxArgc() {
+        return 0;
+    }
+
+    /**
+     * {@code atoi64} (device-mapper.c): decimal digits from the start of {@code s}, stopping at
+     * the first non-digit, no sign, wrapping modulo 2^64; "abc" → 0, "12abc" → 12, "-5" → 0.
+     */
+    static long atoi64(String s) {
+        long v = 0;
+        if (s == null) {
+            return 0;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /** nestiobuf completion rule: an error, or a short transfer without error (EIO). */
+    static Errno outcome(Buf b, int len) {
+        Errno e = b.error();
+        if (e == Errno.NONE && (b.resid() > 0 || b.bcount() < len)) {
+            return Errno.EIO;
+        }
+        return e;
+    }
+}

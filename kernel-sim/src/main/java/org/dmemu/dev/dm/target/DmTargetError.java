@@ -1,0 +1,43 @@
+package org.dmemu.dev.dm.target;
+
+import org.dmemu.dev.dm.DmPdevList;
+import org.dmemu.dev.dm.DmTableEntry;
+import org.dmemu.sys.Buf;
+import org.dmemu.sys.DmException;
+import org.dmemu.sys.Errno;
+import org.dmemu.sys.Trace;
+
+/**
+ * Emulates sys/dev/dm/dm_target_error.c rev 1.29: {@code error} (no params), version 1.0.0.
+ * Every I/O fails with EIO. No table/info/sync/secsize hooks.
+ *
+ * <p>Differences from NetBSD: none.
+ */
+public final class DmTargetError implements DmTarget {
+    @Override
+    public String name() {
+        return "error";
+    }
+
+    @Override
+    public int[] version() {
+        return new int[] {1, 0, 0};
+    }
+
+    /** argc ≠ 0 → EINVAL. */
+    @Override
+    public void init(DmPdevList pdevs, DmTableEntry entry, String[] argv) throws DmException {
+        if (argv.length != 0) {
+            throw new DmException(Errno.EINVAL, "error target takes no args, " + argv.length + " given");
+        }
+    }
+
+    @Override
+    public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
+        if (trace != null) {
+            trace.line(depth, "dm_target_error_strategy: EIO");
+        }
+        nb.setError(Errno.EIO);
+        nb.setResid(0);
+    }
+}

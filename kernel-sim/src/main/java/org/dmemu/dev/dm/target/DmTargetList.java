@@ -1,0 +1,56 @@
+package org.dmemu.dev.dm.target;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Emulates the target registry of sys/dev/dm/dm_target.c: the list in registration order,
+ * {@code dm_target_lookup} by exact name, and {@code dm_target_init}'s built-ins.
+ *
+ * <p>Built in (order = {@code targets} reply order): linear 1.0.2, striped 1.0.3, error 1.0.0,
+ * zero 1.0.0. delay and flakey are appended (in that order) only when the kernel config names
+ * them. Module autoload always fails (no module loader).
+ *
+ * <p>Differences from NetBSD: target reference counts are not kept (no module unload).
+ */
+public final class DmTargetList {
+    private final List<DmTarget> targets = new ArrayList<>();
+
+    /** The registry {@code dm_target_init} builds, plus the named extras (delay, flakey). */
+    public static DmTargetList builtins(Set<String> extra) {
+        DmTargetList l = new DmTargetList();
+        l.targets.add(new DmTargetLinear());
+        l.targets.add(new DmTargetStripe());
+        l.targets.add(new DmTargetError());
+        l.targets.add(new DmTargetZero());
+        if (extra.contains("delay")) {
+            l.targets.add(new DmTargetDelay());
+        }
+        if (extra.contains("flakey")) {
+            l.targets.add(new DmTargetFlakey());
+        }
+        return l;
+    }
+
+    /** The names {@link #builtins} accepts as extras. */
+    public static final Set<String> EXTRAS = Set.of("delay", "flakey");
+
+    /** {@code dm_target_lookup(name)}: exact match, or null (also for a null name). */
+    public DmTarget lookup(String name) {
+        if (name == null) {
+            return null;
+        }
+        for (DmTarget t : targets) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The targets in registration order. */
+    public List<DmTarget> all() {
+        return List.copyOf(targets);
+    }
+}

@@ -1,0 +1,45 @@
+package org.dmemu.dev.dm.target;
+
+import java.util.Arrays;
+
+import org.dmemu.dev.dm.DmPdevList;
+import org.dmemu.dev.dm.DmTableEntry;
+import org.dmemu.sys.Buf;
+import org.dmemu.sys.DmException;
+import org.dmemu.sys.Errno;
+import org.dmemu.sys.Trace;
+
+/**
+ * Emulates sys/dev/dm/dm_target_zero.c: {@code zero} (no params), version 1.0.0. Fills the buf
+ * with zeros for reads <em>and writes</em> (a write's source buffer is zeroed), no error.
+ *
+ * <p>Differences from NetBSD: none.
+ */
+public final class DmTargetZero implements DmTarget {
+    @Override
+    public String name() {
+        return "zero";
+    }
+
+    @Override
+    public int[] version() {
+        return new int[] {1, 0, 0};
+    }
+
+    /** argc ≠ 0 → EINVAL. */
+    @Override
+    public void init(DmPdevList pdevs, DmTableEntry entry, String[] argv) throws DmException {
+        if (argv.length != 0) {
+            throw new DmException(Errno.EINVAL, "zero target takes no args, " + argv.length + " given");
+        }
+    }
+
+    @Override
+    public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
+        if (trace != null) {
+            trace.line(depth, "dm_target_zero_strategy: " + nb.bcount() + " zero bytes");
+        }
+        Arrays.fill(nb.data(), nb.dataOffset(), nb.dataOffset() + nb.bcount(), (byte) 0);
+        nb.setResid(0);
+    }
+}
