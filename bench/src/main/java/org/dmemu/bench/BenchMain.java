@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import org.dmemu.bench.report.Report;
 import org.dmemu.bench.report.ReportMain;
 import org.dmemu.bench.report.Score;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -21,15 +23,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The suite behind {@code ./dmemu bench}: runs the benchmarks through JMH's {@link Runner} in
  * two passes (1 thread: everything; 2 threads: the strategy benchmarks and their baselines),
- * writes every result into one JMH JSON file, {@code OUT/results.json}, and then the report
- * ({@link ReportMain}).
+ * writes every result into one JMH JSON file, {@code OUT/results.json}; then (full run only)
+ * measures each goal's pair of benchmarks in alternating back-to-back rounds
+ * ({@code OUT/pairs.json}, see {@link #pairedRounds}); then writes the report ({@link ReportMain}).
  *
  * <pre>
- * BenchMain --out DIR [--quick] [--include REGEX] [--prof PROFILER]
+ * BenchMain --out DIR [--quick] [--include REGEX] [--prof PROFILER] [--rounds N]
  * </pre>
  * {@code --quick}: a smoke run of about two minutes (1 fork, 1 warmup and 1 measurement
  * iteration of 1 s, a reduced parameter set). {@code --include} keeps only the benchmarks
- * matching REGEX; {@code --prof} adds a JMH profiler ({@code stack}, {@code gc}, {@code jfr} …).
+ * matching REGEX; {@code --prof} adds a JMH profiler ({@code stack}, {@code gc}, {@code jfr} …);
+ * {@code --rounds} sets the number of paired rounds per goal (default {@value #ROUNDS}; 0: none;
+ * never in a quick run).
  */
 public final class BenchMain {
     private BenchMain() {
@@ -59,6 +64,7 @@ public final class BenchMain {
     public static void main(String[] args) {
         Path out = null;
         boolean quick = false;
+        int rounds = ROUNDS;
         String include = null;
         List<String> profilers = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -67,6 +73,7 @@ public final class BenchMain {
                 case "--out" -> out = Path.of(need(args, ++i, "--out"));
                 case "--include" -> include = need(args, ++i, "--include");
                 case "--prof" -> profilers.add(need(args, ++i, "--prof"));
+                case "--rounds" -> rounds = parseRounds(need(args, ++i, "--rounds"));
                 default -> fail("unknown option " + args[i]);
             }
         }
@@ -101,17 +108,66 @@ public final class BenchMain {
                 results.addAll(r);
             }
             Files.createDirectories(out);
-            appendLoad(out.resolve("machine.txt"));
             Path json = out.resolve("results.json");
             ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
+            List<RunResult> paired = quick ? List.of() : pairedRounds(rounds, profilers);
+            Path pairs = out.resolve("pairs.json");
+            if (!paired.isEmpty()) {
+                ResultFormatFactory.getInstance(ResultFormatType.JSON, pairs.toString()).writeOut(paired);
+            }
+            appendLoad(out.resolve("machine.txt"));
             List<Score> scores = Score.fromJmhJson(Files.readString(json));
-            Path md = ReportMain.write(out, scores, "dmemu benchmarks" + (quick ? " (quick smoke run)" : "")
+            List<Score> pairScores = Files.exists(pairs) ? Score.fromJmhJson(Files.readString(pairs)) : List.of();
+            Path md = ReportMain.write(out, scores, pairScores, "dmemu benchmarks" + (quick ? " (quick smoke run)" : "")
                     + ": " + out.getFileName());
             System.out.println("results: " + json);
             System.out.println("report:  " + md);
         } catch (RunnerException | IOException e) {
             fail(e.getMessage());
         }
+    }
+
+    /** Rounds of each goal's pair in the full run. */
+    static final int ROUNDS = 3;
+
+    /**
+     * Measures each goal's two benchmarks back to back, {@code rounds} times, alternating which
+     * goes first (AB, BA, AB …): load from other processes changes over seconds, so a ratio of two
+     * adjacent measurements is far steadier than one of two scores taken minutes apart. Returns
+     * the results in the order subject, baseline, subject, baseline … (what
+     * {@link org.dmemu.bench.report.Report} expects), whatever order they ran in.
+     */
+    static List<RunResult> pairedRounds(int rounds, List<String> profilers) throws RunnerException {
+        List<RunResult> out = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            for (Report.GoalSpec g : Report.GOALS) {
+                boolean subjectFirst = r % 2 == 0;
+                RunResult first = runOne(subjectFirst ? g.subject() : g.baseline(), profilers);
+                RunResult second = runOne(subjectFirst ? g.baseline() : g.subject(), profilers);
+                if (first != null && second != null) {
+                    out.add(subjectFirst ? first : second);
+                    out.add(subjectFirst ? second : first);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One benchmark with fixed params: 1 fork, 2 warmup and 4 measurement iterations of 300 ms. */
+    private static RunResult runOne(Report.Bench b, List<String> profilers) throws RunnerException {
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include("\\." + b.benchmark().replace(".", "\\.") + "$")
+                .threads(b.threads())
+                .forks(1)
+                .warmupIterations(2).warmupTime(TimeValue.milliseconds(300))
+                .measurementIterations(4).measurementTime(TimeValue.milliseconds(300))
+                .shouldFailOnError(true);
+        b.params().forEach((k, v) -> o.param(k, v));
+        for (String prof : profilers) {
+            o.addProfiler(prof);
+        }
+        Collection<RunResult> r = runPass(o);
+        return r.isEmpty() ? null : r.iterator().next();
     }
 
     /** Records the load average at the end of the run next to the one run-bench wrote at the start. */
@@ -138,12 +194,11 @@ public final class BenchMain {
         while (true) {
             try {
                 return new Runner(o.build()).run();
+            } catch (NoBenchmarksException e) {
+                // No benchmark matched this pass (e.g. --include selected another one): not an error.
+                return List.of();
             } catch (RunnerException e) {
                 String m = String.valueOf(e.getMessage());
-                // No benchmark matched this pass (e.g. --include selected another one): not an error.
-                if (m.contains("No matching benchmarks")) {
-                    return List.of();
-                }
                 // Another JMH run holds the machine-wide lock: wait for it rather than share the cores.
                 if (m.contains("JMH lock") && System.currentTimeMillis() < deadline) {
                     if (!told) {
@@ -161,6 +216,19 @@ public final class BenchMain {
                 throw e;
             }
         }
+    }
+
+    private static int parseRounds(String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0 && n <= 100) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        fail("--rounds: not a number of rounds (0-100): " + v);
+        return 0;
     }
 
     private static String need(String[] args, int i, String opt) {

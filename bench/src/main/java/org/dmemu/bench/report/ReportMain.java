@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Writes {@code report.md}, {@code read.svg} and {@code write.svg} into a results directory from
  * JMH JSON result files ({@code -rf json}): {@code ReportMain DIR [RESULTS.json …]} (default
- * {@code DIR/results.json}). {@code DIR/machine.txt} and {@code DIR/nbd.md} (the output of
+ * {@code DIR/results.json}; {@code DIR/pairs.json}, the goals' paired rounds, is read when
+ * present). {@code DIR/machine.txt} and {@code DIR/nbd.md} (the output of
  * bench/nbd-compare.sh), when present, are included in the report.
  */
 public final class ReportMain {
@@ -35,7 +36,10 @@ public final class ReportMain {
             for (Path f : files) {
                 scores.addAll(Score.fromJmhJson(Files.readString(f, StandardCharsets.UTF_8)));
             }
-            Path md = write(dir, scores, "dmemu benchmarks: " + dir.getFileName());
+            Path pairs = dir.resolve("pairs.json");
+            List<Score> paired = Files.exists(pairs) ? Score.fromJmhJson(Files.readString(pairs, StandardCharsets.UTF_8))
+                    : List.of();
+            Path md = write(dir, scores, paired, "dmemu benchmarks: " + dir.getFileName());
             System.out.println("report: " + md);
         } catch (IOException | IllegalArgumentException | ClassCastException | NullPointerException e) {
             System.err.println("ReportMain: " + e.getMessage());
@@ -45,8 +49,16 @@ public final class ReportMain {
 
     /** Writes the report and the charts into {@code dir}; returns the report's path. */
     public static Path write(Path dir, List<Score> scores, String title) throws IOException {
+        return write(dir, scores, List.of(), title);
+    }
+
+    /**
+     * Writes the report and the charts into {@code dir}, with the goals' paired rounds
+     * ({@code paired}: subject, baseline, subject, baseline …); returns the report's path.
+     */
+    public static Path write(Path dir, List<Score> scores, List<Score> paired, String title) throws IOException {
         Files.createDirectories(dir);
-        Report r = new Report(scores);
+        Report r = new Report(scores, paired);
         List<String> charts = new ArrayList<>();
         for (String op : List.of("read", "write")) {
             String name = op + ".svg";
