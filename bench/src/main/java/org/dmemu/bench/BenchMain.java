@@ -128,7 +128,7 @@ public final class BenchMain {
     }
 
     /** Rounds of each goal's pair in the full run. */
-    static final int ROUNDS = 3;
+    static final int ROUNDS = 4;
 
     /**
      * Measures each goal's two benchmarks back to back, {@code rounds} times, alternating which
