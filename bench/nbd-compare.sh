@@ -146,16 +146,26 @@ done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mibs() { echo "$bytes / 1048576 / $1" | bc -l; }
+# round_ratios DMEMU_ARRAY NBDKIT_ARRAY: each round's nbdkit time ÷ dmemu time (= dmemu's
+# throughput ÷ nbdkit's), two runs seconds apart; prints "median (min–max)".
+round_ratios() {
+    local -n a="$1" b="$2"
+    local i
+    for i in "${!a[@]}"; do echo "${b[$i]} / ${a[$i]}" | bc -l; done | sort -g |
+        awk '{r[NR]=$1} END {m=(NR%2 ? r[(NR+1)/2] : (r[NR/2]+r[NR/2+1])/2); printf "%.2fx (%.2f–%.2f)", m, r[1], r[NR]}'
+}
 md_r="$(median "${rd[@]}")"; mk_r="$(median "${rk[@]}")"
 md_w="$(median "${wd[@]}")"; mk_w="$(median "${wk[@]}")"
 report="$(
     echo "NBD comparison: $((bytes / 1048576)) MiB export (linear, offset $offset sectors), $runs alternating rounds"
     echo "client: nbdcopy $(nbdcopy --version 2>/dev/null | head -1 | awk '{print $2}') ${nbdcopy_opts:-(defaults)}; servers: dmemu serve, $(nbdkit --version | head -1) file + offset filter"
     echo
-    echo "| op | dmemu MiB/s | nbdkit MiB/s | dmemu ÷ nbdkit |"
-    echo "|---|---:|---:|---:|"
-    printf '| read (nbdcopy → null:) | %.0f | %.0f | %.2fx |\n' "$(mibs "$md_r")" "$(mibs "$mk_r")" "$(echo "$mk_r / $md_r" | bc -l)"
-    printf '| write (file → nbdcopy) | %.0f | %.0f | %.2fx |\n' "$(mibs "$md_w")" "$(mibs "$mk_w")" "$(echo "$mk_w / $md_w" | bc -l)"
+    echo "| op | dmemu MiB/s (median) | nbdkit MiB/s (median) | dmemu ÷ nbdkit (medians) | per-round ratio: median (min–max) |"
+    echo "|---|---:|---:|---:|---:|"
+    printf '| read (nbdcopy → null:) | %.0f | %.0f | %.2fx | %s |\n' "$(mibs "$md_r")" "$(mibs "$mk_r")" \
+        "$(echo "$mk_r / $md_r" | bc -l)" "$(round_ratios rd rk)"
+    printf '| write (file → nbdcopy) | %.0f | %.0f | %.2fx | %s |\n' "$(mibs "$md_w")" "$(mibs "$mk_w")" \
+        "$(echo "$mk_w / $md_w" | bc -l)" "$(round_ratios wd wk)"
     echo
     echo "read seconds:  dmemu ${rd[*]}; nbdkit ${rk[*]}"
     echo "write seconds: dmemu ${wd[*]}; nbdkit ${wk[*]}"
