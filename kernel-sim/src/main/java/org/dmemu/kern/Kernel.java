@@ -117,9 +117,37 @@ public final class Kernel implements AutoCloseable {
         return d == null ? null : new DiskNode(d, part, raw);
     }
 
-    /** vn_bdev_openpath's lookup: only block disk nodes. */
+    /**
+     * What {@code namei} makes of {@code path} in the emulated file system: relative paths
+     * start at {@code /} (the emulated process's working directory), empty and {@code .}
+     * components vanish, {@code ..} goes up (never above {@code /}). There are no symbolic
+     * links. Null for an empty path.
+     */
+    static String namei(String path) {
+        if (path.isEmpty()) {
+            return null;
+        }
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String c : path.split("/")) {
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
+            }
+            if (c.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(c);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    /** vn_bdev_openpath's lookup: the path through {@link #namei}, then only block disk nodes. */
     private DmPdevList.Node resolveBlock(String path) {
-        DiskNode n = diskNode(path);
+        String canonical = namei(path);
+        if (canonical == null) {
+            return null;
+        }
+        DiskNode n = diskNode(canonical);
         return n == null || n.raw ? null : new DmPdevList.Node(n.disk, n.part);
     }
 
@@ -165,6 +193,9 @@ public final class Kernel implements AutoCloseable {
 
     private static IoctlResult diskIoctl(Disk d, long cmd, byte[] arg) {
         byte[] buf = new byte[8];
+        if (arg != null) {
+            System.arraycopy(arg, 0, buf, 0, Math.min(arg.length, 8));
+        }
         Errno e = d.ioctl(cmd, buf);
         if (e != Errno.NONE) {
             return new IoctlResult(e.number(), new byte[0]);

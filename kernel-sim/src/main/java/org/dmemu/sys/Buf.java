@@ -29,15 +29,22 @@ public final class Buf {
     private int dataOffset;
     private Errno error = Errno.NONE;
     private int resid;
+    private Object priv;
 
     /** Fills the buf for a new transfer: clears error and sets resid to 0. */
     public Buf setup(int flags, long blkno, byte[] data, int dataOffset, int bcount) {
         this.flags = flags;
         this.blkno = blkno;
-        this.data = data;
+        // reference fields are only stored when they change: a reused buf then pays no GC
+        // write barrier on the I/O path
+        if (this.data != data) {
+            this.data = data;
+        }
         this.dataOffset = dataOffset;
         this.bcount = bcount;
-        this.error = Errno.NONE;
+        if (this.error != Errno.NONE) {
+            this.error = Errno.NONE;
+        }
         this.resid = 0;
         return this;
     }
@@ -96,6 +103,19 @@ public final class Buf {
 
     public void setResid(int resid) {
         this.resid = resid;
+    }
+
+    /**
+     * {@code b_private}: a field the driver owning the buf may use. The dm driver caches its
+     * per-thread reader context here so that a buf reused by one thread finds it without a
+     * ThreadLocal lookup. Callers never need to touch it.
+     */
+    public Object priv() {
+        return priv;
+    }
+
+    public void setPriv(Object priv) {
+        this.priv = priv;
     }
 
     @Override

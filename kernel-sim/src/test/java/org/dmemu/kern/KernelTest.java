@@ -78,4 +78,30 @@ class KernelTest {
         assertThrows(IllegalArgumentException.class, () -> Kernel.boot(new KernelConfig(
                 List.of(), Set.of("mirror"), false, false, null)));
     }
+
+    @Test
+    void namei_normalizesWithinTheEmulatedTree() {
+        assertEquals("/dev/wd1a", Kernel.namei("/dev//wd1a"));
+        assertEquals("/dev/wd1a", Kernel.namei("/dev/./wd1a"));
+        assertEquals("/dev/wd1a", Kernel.namei("/../dev/../dev/wd1a"));
+        assertEquals("/dev/wd1a", Kernel.namei("dev/wd1a"));
+        assertEquals("/x", Kernel.namei("../x"));
+        assertNull(Kernel.namei(""));
+    }
+
+    @Test
+    void pdevPathForms_sameDevTDistinctPdevs() {
+        try (DmTestSupport t = new DmTestSupport()) {
+            t.up("a", line(0, 8, "linear", "/dev//wd1d 800"), line(8, 8, "linear", "/dev/./wd1d 900"),
+                    line(16, 8, "linear", "/dev/wd1d 1000"));
+            assertEquals(3, t.k.deviceMapper().pdevs().snapshot().size());
+            assertEquals(arr(org.dmemu.proplib.PropNumber.unsigned(0x13)),
+                    t.call(req("deps", "name", "a")).getArray("cmd_data"));
+            t.create("b");
+            for (String p : new String[] {"/etc/passwd 0", "../x 0", "/dev/../etc/passwd 0", "/dev/mapper/a 0"}) {
+                t.reload("b", line(0, 8, "linear", p));
+                assertEquals(Errno.ENOENT, t.herr(), p);
+            }
+        }
+    }
 }

@@ -40,9 +40,9 @@ public final class PropArray implements PropObject, Iterable<PropObject> {
         return i >= 0 && i < items.size() ? items.get(i) : null;
     }
 
-    /** {@code prop_array_add(a, o)}: appends; false if immutable. */
+    /** {@code prop_array_add(a, o)}: appends; false if immutable or {@code o} is null. */
     public boolean add(PropObject o) {
-        if (immutable) {
+        if (immutable || o == null) {
             return false;
         }
         items.add(o);
@@ -51,7 +51,7 @@ public final class PropArray implements PropObject, Iterable<PropObject> {
 
     /** {@code prop_array_set(a, i, o)}: replaces at {@code i}, appends at {@code i == count}. */
     public boolean set(int i, PropObject o) {
-        if (immutable || i < 0 || i > items.size()) {
+        if (immutable || o == null || i < 0 || i > items.size()) {
             return false;
         }
         if (i == items.size()) {

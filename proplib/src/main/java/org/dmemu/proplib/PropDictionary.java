@@ -124,8 +124,7 @@ public final class PropDictionary implements PropObject {
             return false;
         }
         int at;
-        if (count == 0 || Arrays.compareUnsigned(keys[count - 1], 0, keys[count - 1].length,
-                src, off, off + len) < 0) {
+        if (count == 0 || compareKey(keys[count - 1], src, off, len) < 0) {
             at = count;
         } else {
             int i = find(src, off, len);
@@ -141,7 +140,8 @@ public final class PropDictionary implements PropObject {
 
     private void insert(int at, byte[] key, PropObject o) {
         if (count == keys.length) {
-            int cap = keys.length + 16; // libprop's EXPAND_STEP
+            // libprop grows by EXPAND_STEP (16); capacity is not observable, so start smaller.
+            int cap = keys.length == 0 ? 8 : keys.length + 16;
             keys = Arrays.copyOf(keys, cap);
             values = Arrays.copyOf(values, cap);
         }
@@ -187,7 +187,7 @@ public final class PropDictionary implements PropObject {
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             byte[] k = keys[mid];
-            int c = Arrays.compareUnsigned(k, 0, k.length, key, off, off + len);
+            int c = compareKey(k, key, off, len);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -197,6 +197,18 @@ public final class PropDictionary implements PropObject {
             }
         }
         return -(lo + 1);
+    }
+
+    /** C {@code strcmp} order of {@code a} and {@code b[off, off+len)}: unsigned bytes, shorter first. */
+    private static int compareKey(byte[] a, byte[] b, int off, int len) {
+        int n = Math.min(a.length, len);
+        for (int i = 0; i < n; i++) {
+            int c = (a[i] & 0xff) - (b[off + i] & 0xff);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return a.length - len;
     }
 
     private static byte[] utf8(String s) {

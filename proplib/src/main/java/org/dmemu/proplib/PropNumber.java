@@ -7,7 +7,8 @@ package org.dmemu.proplib;
  * {@code 0x} prefix, signed numbers in decimal. The range-checked getters follow NetBSD 10:
  * only the value's range matters, never its flag (proplib-xml.md §5.1).
  *
- * <p>Differences from NetBSD: numbers are not uniqued; equality is by value.
+ * <p>Differences from NetBSD: only the values 0–31 are shared instances (libprop uniques every
+ * number); equality is by value, never identity.
  */
 public final class PropNumber implements PropObject {
     private final long bits;
@@ -18,14 +19,25 @@ public final class PropNumber implements PropObject {
         this.unsigned = unsigned;
     }
 
+    /** Shared instances of the small values (libprop uniques every number; these are immutable). */
+    private static final PropNumber[] SMALL_SIGNED = new PropNumber[32];
+    private static final PropNumber[] SMALL_UNSIGNED = new PropNumber[32];
+
+    static {
+        for (int i = 0; i < 32; i++) {
+            SMALL_SIGNED[i] = new PropNumber(i, false);
+            SMALL_UNSIGNED[i] = new PropNumber(i, true);
+        }
+    }
+
     /** {@code prop_number_create_signed(v)}. */
     public static PropNumber signed(long v) {
-        return new PropNumber(v, false);
+        return v >= 0 && v < 32 ? SMALL_SIGNED[(int) v] : new PropNumber(v, false);
     }
 
     /** {@code prop_number_create_unsigned(v)}: {@code v}'s 64 bits read as an unsigned value. */
     public static PropNumber unsigned(long v) {
-        return new PropNumber(v, true);
+        return v >= 0 && v < 32 ? SMALL_UNSIGNED[(int) v] : new PropNumber(v, true);
     }
 
     /** {@code prop_number_unsigned()}: true if this number carries the unsigned flag. */

@@ -17,13 +17,15 @@ import org.dmemu.sys.Trace;
  * <p>Emulates the disk side a dm pdev talks to: {@code dk_open} (partition must exist and not be
  * FS_UNUSED unless it is RAW_PART), {@code dk_strategy}/{@code dk_translate} of
  * sys/dev/dksubr.c (whole-sector transfers only, {@code bounds_check_with_mediasize} on the raw
- * partition, {@code bounds_check_with_label} on the others, the partition offset added), and the
- * three disk ioctls dm's targets use (DIOCCACHESYNC, DIOCGSECTORSIZE, DIOCGMEDIASIZE).
+ * partition, {@code bounds_check_with_label} on the others — including its label-sector rule: a
+ * write through a non-raw partition covering sector {@code c.p_offset + LABELSECTOR} fails with
+ * EROFS unless DIOCWLABEL made it writable — the partition offset added), and the disk ioctls
+ * dm's targets use (DIOCCACHESYNC, DIOCGSECTORSIZE, DIOCGMEDIASIZE) plus DIOCWLABEL.
  *
  * <p>Differences from NetBSD:
  * <ul>
- * <li>The label-sector write protection of {@code bounds_check_with_label} (EROFS) is not
- *     applied yet (issue 4 adds it together with real labels).</li>
+ * <li>The transient "labelling" flag of DIOCSDINFO/DIOCWDINFO does not exist yet (issue 4);
+ *     only DIOCWLABEL makes the label sector writable.</li>
  * <li>The in-core label comes from a {@link DiskLabelSource} (today the kernel's default
  *     label for an unlabelled disk).</li>
  * <li>I/O is synchronous; there is no disksort queue.</li>
@@ -34,6 +36,8 @@ public final class Disk implements AutoCloseable {
     public static final int MAXPARTITIONS = 16;
     /** {@code RAW_PART} on amd64: partition {@code d}. */
     public static final int RAW_PART = 3;
+    /** {@code LABELSECTOR} on amd64: the label is in sector 1 of the NetBSD area. */
+    public static final int LABELSECTOR = 1;
 
     private final DiskDriver driver;
     private final int unit;
@@ -46,6 +50,8 @@ public final class Disk implements AutoCloseable {
     private final BackingStore store;
     private final Trace trace;
     private volatile DiskPartition[] label = new DiskPartition[0];
+    /** {@code DKF_WLABEL}: set by DIOCWLABEL ≠ 0, the label sector may be written. */
+    private volatile boolean wlabel;
 
     private Disk(DiskDriver driver, int unit, int secsize, BackingStore store, Trace trace) {
         this.driver = driver;
@@ -181,7 +187,7 @@ public final class Disk implements AutoCloseable {
             if (left == 0) {
                 bp.setResid(bcount);
                 if (trace != null) {
-                    trace.line(depth, "bounds_check: EOF at blkno " + blkno);
+                    traceEof(blkno, depth);
                 }
                 return;
             }
@@ -192,10 +198,20 @@ public final class Disk implements AutoCloseable {
             bcount = (int) (left << Buf.DEV_BSHIFT);
             bp.setBcount(bcount);
         }
+        if (part != RAW_PART && !bp.isRead() && !wlabel) {
+            // bounds_check_with_label: on RAW_PART == 3 ports the label sits in partition c
+            long labelsector = ((lp.length > 2 ? lp[2].offset() : 0) + LABELSECTOR) << blkshift;
+            long start = blkno + (poff << blkshift);
+            long nsz = (bp.bcount() + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
+            if (start <= labelsector && start + nsz > labelsector) {
+                finish(bp, Errno.EROFS, depth, "bounds_check_with_label: write over the label sector "
+                        + labelsector + " -> EROFS");
+                return;
+            }
+        }
         long raw = (blkno >> blkshift) + (part == RAW_PART ? 0 : poff);
         if (trace != null) {
-            trace.line(depth, driver.prefix() + "strategy " + name + (char) ('a' + part) + " blkno " + blkno
-                    + " -> sector " + raw + ", " + bcount + " bytes " + (bp.isRead() ? "read" : "write"));
+            traceTransfer(part, bp, raw, depth);
         }
         long pos = raw * secsize;
         boolean ok = bp.isRead() ? store.read(pos, bp.data(), bp.dataOffset(), bcount)
@@ -205,6 +221,16 @@ public final class Disk implements AutoCloseable {
             return;
         }
         bp.setResid(0);
+    }
+
+    /** Built out of line so that the strategy routine stays small enough to inline. */
+    private void traceTransfer(int part, Buf bp, long raw, int depth) {
+        trace.line(depth, driver.prefix() + "strategy " + name + (char) ('a' + part) + " blkno " + bp.blkno()
+                + " -> sector " + raw + ", " + bp.bcount() + " bytes " + (bp.isRead() ? "read" : "write"));
+    }
+
+    private void traceEof(long blkno, int depth) {
+        trace.line(depth, "bounds_check: EOF at blkno " + blkno);
     }
 
     private void finish(Buf bp, Errno e, int depth, String why) {
@@ -228,6 +254,9 @@ public final class Disk implements AutoCloseable {
         } else if (cmd == Dkio.DIOCGMEDIASIZE) {
             Dkio.putLE(data, 0, 8, mediaSize());
             return Errno.NONE;
+        } else if (cmd == Dkio.DIOCWLABEL) {
+            wlabel = Dkio.getLE(data, 0, 4) != 0;
+            return Errno.NONE;
         }
         return Errno.ENOTTY;
     }
@@ -239,6 +268,11 @@ public final class Disk implements AutoCloseable {
      */
     public boolean readRaw(long pos, byte[] b, int off, int len) {
         return pos >= 0 && len >= 0 && pos + len <= store.size() && store.read(pos, b, off, len);
+    }
+
+    /** {@code DIOCWLABEL}: makes the label sector writable (true) or read-only (false). */
+    public void setWlabel(boolean on) {
+        wlabel = on;
     }
 
     /** {@code dg_secsize * dg_secperunit}. */

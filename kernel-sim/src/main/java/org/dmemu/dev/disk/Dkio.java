@@ -11,6 +11,8 @@ public final class Dkio {
     private Dkio() {
     }
 
+    /** {@code DIOCWLABEL _IOW('d', 109, int)}: nonzero makes the label sector writable. */
+    public static final long DIOCWLABEL = 0x8004646DL;
     /** {@code DIOCCACHESYNC _IOW('d', 118, int)}. */
     public static final long DIOCCACHESYNC = 0x80046476L;
     /** {@code DIOCGWEDGEINFO _IOR('d', 122, struct dkwedge_info)}: 208 bytes. */

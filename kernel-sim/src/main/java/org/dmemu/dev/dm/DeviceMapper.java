@@ -53,8 +53,6 @@ public final class DeviceMapper {
     private long dmDevCounter;
     private volatile Errno lastHandlerErrno = Errno.NONE;
 
-    private static final ThreadLocal<Buf[]> NESTED = ThreadLocal.withInitial(() -> new Buf[] {new Buf(), new Buf()});
-
     public DeviceMapper(DmTargetList targets, DmPdevList pdevs, Trace trace, boolean strictErrno) {
         this.targets = targets;
         this.pdevs = pdevs;
@@ -387,15 +385,14 @@ public final class DeviceMapper {
         final long bufStart = blkno << Buf.DEV_BSHIFT;
         final long bufLen = bcount & 0xffffffffL;
         if (trace != null) {
-            trace.line(0, "dmstrategy " + path + " blkno " + blkno + " bcount " + bcount + " "
-                    + (bp.isRead() ? "read" : "write"));
+            traceStart(path, bp);
         }
         if (dmv == null) {
             noDevice(bp, bcount);
             return;
         }
-        final int stripe = DmTable.stripe();
-        final DmTable t = dmv.tableHead.acquireActive(stripe);
+        final DmTable.Reader reader = reader(bp);
+        final DmTable t = dmv.tableHead.acquireActive(reader);
         try {
             // checked after taking the table: a remove unlinks before it retires the table
             if (!dmv.listed) {
@@ -413,7 +410,7 @@ public final class DeviceMapper {
                 if (left == 0) {
                     bp.setResid(bcount);
                     if (trace != null) {
-                        trace.line(1, "bounds_check_with_mediasize: blkno " + blkno + " == size -> EOF");
+                        trace1("bounds_check_with_mediasize: blkno " + blkno + " == size -> EOF");
                     }
                     return;
                 }
@@ -424,16 +421,14 @@ public final class DeviceMapper {
                 }
                 bp.setBcount((int) (left << Buf.DEV_BSHIFT));
                 if (trace != null) {
-                    trace.line(1, "bounds_check_with_mediasize: truncated to " + bp.bcount() + " bytes (size " + size + ")");
+                    traceTruncated(bp, size);
                 }
             }
             if (trace != null) {
-                trace.line(1, "dm_table_get_entry: active table, " + t.array.length + " entries, "
-                        + (t.fast ? "sorted: binary search" : "unsorted or overlapping: list walk"));
+                traceTable(t);
             }
-            Buf[] nested = NESTED.get();
-            Buf nb = nested[0];
-            Buf scratch = nested[1];
+            Buf nb = reader.nb;
+            Buf scratch = reader.scratch;
             Errno err = Errno.NONE;
             long issued = 0;
             DmTableEntry[] arr = t.array;
@@ -478,7 +473,7 @@ public final class DeviceMapper {
             if (Long.compareUnsigned(issued, bufLen) < 0) {
                 err = Errno.EINVAL;
                 if (trace != null) {
-                    trace.line(1, "nestiobuf_done: " + (bufLen - issued) + " bytes not mapped -> EINVAL");
+                    trace1("nestiobuf_done: " + (bufLen - issued) + " bytes not mapped -> EINVAL");
                 }
             }
             if (err != Errno.NONE) {
@@ -489,22 +484,57 @@ public final class DeviceMapper {
                 bp.setResid(0);
             }
             if (trace != null) {
-                trace.line(1, "biodone: error " + bp.error().number() + ", resid " + bp.resid());
+                trace1("biodone: error " + bp.error().number() + ", resid " + bp.resid());
             }
         } finally {
-            DmTableHead.release(t, stripe);
+            DmTableHead.release(reader);
         }
+    }
+
+    /** The calling thread's reader context, cached in {@code b_private} of a reused buf. */
+    private static DmTable.Reader reader(Buf bp) {
+        if (bp.priv() instanceof DmTable.Reader r && r.owner == Thread.currentThread()) {
+            return r;
+        }
+        DmTable.Reader r = DmTable.READER.get();
+        bp.setPriv(r);
+        return r;
     }
 
     private Errno issue(DmTableEntry en, int index, Buf bp, Buf nb, Buf scratch, long dataOff, int len, long nblk) {
         nb.setup(bp.flags(), nblk, bp.data(), bp.dataOffset() + (int) dataOff, len);
         if (trace != null) {
-            trace.line(1, "entry " + index + " (" + en + "): nestiobuf_setup offset " + dataOff + ", " + len
-                    + " bytes, blkno " + nblk);
+            traceIssue(en, index, dataOff, len, nblk);
         }
         DmTarget target = en.target;
         target.strategy(en, nb, scratch, trace, 2);
         return DmTarget.outcome(nb, len);
+    }
+
+    // Trace output is built in these separate methods so that the strategy path stays small
+    // enough for the JIT to inline.
+
+    private void traceStart(String path, Buf bp) {
+        trace.line(0, "dmstrategy " + path + " blkno " + bp.blkno() + " bcount " + bp.bcount() + " "
+                + (bp.isRead() ? "read" : "write"));
+    }
+
+    private void trace1(String text) {
+        trace.line(1, text);
+    }
+
+    private void traceTruncated(Buf bp, long size) {
+        trace.line(1, "bounds_check_with_mediasize: truncated to " + bp.bcount() + " bytes (size " + size + ")");
+    }
+
+    private void traceTable(DmTable t) {
+        trace.line(1, "dm_table_get_entry: active table, " + t.array.length + " entries, "
+                + (t.fast ? "sorted: binary search" : "unsorted or overlapping: list walk"));
+    }
+
+    private void traceIssue(DmTableEntry en, int index, long dataOff, int len, long nblk) {
+        trace.line(1, "entry " + index + " (" + en + "): nestiobuf_setup offset " + dataOff + ", " + len
+                + " bytes, blkno " + nblk);
     }
 
     private void noDevice(Buf bp, int bcount) {

@@ -12,14 +12,16 @@ import org.dmemu.sys.Errno;
  * Emulates the pdev list of sys/dev/dm/dm_pdev.c (rev 1.23): {@code dm_pdev_insert},
  * {@code dm_pdev_decr}.
  *
- * <p>A path is resolved only against the block device nodes of the emulated {@code /dev}
- * registered at boot ({@code /dev/wd1a} …); anything else (a character node, a host path such as
+ * <p>A path is resolved (namei-style: {@code //}, {@code .}, {@code ..} and relative paths from
+ * {@code /}) only against the block device nodes of the emulated {@code /dev} registered at boot
+ * ({@code /dev/wd1a} …); anything else (a character node, a host path such as
  * {@code /etc/passwd}, {@code ../x}) fails exactly like a nonexistent device: insert returns null
- * and the target reports ENOENT. No host path can ever be reached.
+ * and the target reports ENOENT. No host path can ever be reached. As in NetBSD, two spellings
+ * of one node are two pdev entries (names are compared exactly) with the same dev_t.
  *
- * <p>Differences from NetBSD: no {@code namei}: paths must be spelled exactly as the emulated
- * nodes are ({@code /dev/wd1a}); dm devices cannot be stacked (a {@code /dev/mapper/…} path is
- * not a pdev). Callers hold the kernel's ioctl lock, which stands for {@code dm_pdev_mutex}.
+ * <p>Differences from NetBSD: the emulated file system has no symbolic links and its working
+ * directory is {@code /}; dm devices cannot be stacked (a {@code /dev/mapper/…} path is not a
+ * pdev). Callers hold the kernel's ioctl lock, which stands for {@code dm_pdev_mutex}.
  */
 public final class DmPdevList {
     /** The result of resolving a block node path: the disk and partition. */

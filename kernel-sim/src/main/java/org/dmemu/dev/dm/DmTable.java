@@ -1,9 +1,14 @@
 package org.dmemu.dev.dm;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+
+import org.dmemu.sys.Buf;
 
 /**
  * One table slot of a {@link DmTableHead} ({@code struct dm_table}, an SLIST of entries in
@@ -19,18 +24,18 @@ import java.util.concurrent.locks.LockSupport;
  * NetBSD's exact uint64 arithmetic, so double issue and wrap-around behave as in C.
  * Either way the entries visited and their order are the same as NetBSD's.
  *
- * <p><b>Readers.</b> {@code io_cnt} is kept per table object in 16 counters, one cache line
- * apart, chosen by thread id, so that two threads reading the same device do not bounce one
- * cache line (see {@link DmTableHead} for the protocol).
- *
- * <p>Differences from NetBSD: the lookup arrays and striped reader counters are dmemu's (see above); the entry list is NetBSD's.
+ * <p><b>Readers.</b> NetBSD's {@code io_cnt} is a counter under a mutex. Here every thread that
+ * runs dmstrategy owns a {@link Reader} slot (a hazard pointer) naming the table it is inside,
+ * or null; a table's reader count is the number of slots naming it. Entering costs one volatile
+ * store to a slot no other thread writes, leaving one release store: no shared counter, no
+ * lock, no read-modify-write on the I/O path (see {@link DmTableHead} for the protocol).
  */
 public final class DmTable {
-    private static final int STRIPES = 16;
-    private static final int PAD = 16;
+    private static final AtomicLong IDS = new AtomicLong();
 
+    /** A number naming this table in reader slots (a long, not a reference: no GC barrier). */
+    final long id = IDS.incrementAndGet();
     final ArrayList<DmTableEntry> entries = new ArrayList<>();
-    private final AtomicLongArray readers = new AtomicLongArray(STRIPES * PAD);
 
     /** Frozen view, valid once {@link #freeze()} ran. */
     DmTableEntry[] array = new DmTableEntry[0];
@@ -77,37 +82,79 @@ public final class DmTable {
         return sum;
     }
 
-    static int stripe() {
-        return (int) Thread.currentThread().getId() & (STRIPES - 1);
+    /**
+     * A thread's reader slot: the table it is reading now (null outside dmstrategy), plus the
+     * two nested bufs dmstrategy reuses. Registered once per thread in {@link #READERS}.
+     * Padded so that two threads' slots never share a cache line.
+     */
+    static final class Reader {
+        long p0, p1, p2, p3, p4, p5, p6;
+        /** The {@link DmTable#id} of the table this thread is inside, 0 outside. */
+        volatile long reading;
+        long q0, q1, q2, q3, q4, q5, q6;
+        final Buf nb = new Buf();
+        final Buf scratch = new Buf();
+        final Thread owner = Thread.currentThread();
+
+        static Reader register() {
+            Reader r = new Reader();
+            READERS.add(r);
+            return r;
+        }
     }
 
-    void enter(int stripe) {
-        readers.getAndIncrement(stripe * PAD);
+    private static final VarHandle READING;
+
+    static {
+        try {
+            READING = MethodHandles.lookup().findVarHandle(Reader.class, "reading", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
-    void exit(int stripe) {
-        readers.getAndDecrement(stripe * PAD);
+    /** Every thread's slot (threads that ended are pruned by writers). */
+    static final CopyOnWriteArrayList<Reader> READERS = new CopyOnWriteArrayList<>();
+
+    /** The calling thread's slot. */
+    static final ThreadLocal<Reader> READER = ThreadLocal.withInitial(Reader::register);
+
+    /** Marks the slot as inside this table (a volatile store: ordered before the re-check). */
+    void enter(Reader r) {
+        r.reading = id;
     }
 
-    /** The number of readers inside this table now ({@code io_cnt}). */
+    /** Leaves the table (a release store: the reads done inside happen-before a writer's scan). */
+    static void exit(Reader r) {
+        READING.setRelease(r, 0L);
+    }
+
+    /** The number of threads inside this table now ({@code io_cnt}). */
     long readers() {
         long n = 0;
-        for (int i = 0; i < STRIPES; i++) {
-            n += readers.get(i * PAD);
+        for (Reader r : READERS) {
+            if (r.reading == id) {
+                n++;
+            }
         }
         return n;
     }
 
-    /** Waits until no reader is inside ({@code cv_wait} on {@code table_cv} until io_cnt == 0). */
+    /** Waits until no thread is inside ({@code cv_wait} on {@code table_cv} until io_cnt == 0). */
     void awaitDrained() {
-        int spins = 0;
-        while (readers() != 0) {
-            if (++spins < 100) {
-                Thread.onSpinWait();
-            } else if (spins < 200) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(20_000);
+        for (Reader r : READERS) {
+            int spins = 0;
+            while (r.reading == id) {
+                if (++spins < 100) {
+                    Thread.onSpinWait();
+                } else if (spins < 200) {
+                    Thread.yield();
+                } else {
+                    LockSupport.parkNanos(20_000);
+                }
+            }
+            if (!r.owner.isAlive()) {
+                READERS.remove(r);
             }
         }
     }

@@ -8,17 +8,18 @@ import org.dmemu.dev.dm.target.DmTarget;
  * {@code dm_table_size}, {@code dm_table_disksize}, {@code dm_table_get_target_count}.
  *
  * <p><b>Concurrency (why this design).</b> NetBSD counts table readers in {@code io_cnt} under
- * {@code table_mtx}; writers sleep until it is 0. A single counter or lock on every I/O would
+ * {@code table_mtx}; writers sleep until it is 0. A shared counter or lock on every I/O would
  * make two threads reading the same device fight for one cache line, so here the active table
- * is a {@code volatile} reference and each table object counts its readers in per-thread
- * stripes ({@link DmTable}). A reader (strategy) increments its stripe, then re-reads the
- * active reference; if the table was switched meanwhile it steps out and retries. A writer
- * (switch, remove) publishes the new reference first and then waits until the old table's
- * stripes sum to 0 — Dekker-style, both sides use sequentially consistent operations, so
- * either the reader sees the new table or the writer sees the reader. Nothing blocks readers
- * (NetBSD has no writer preference either); the uncontended read path costs two atomic adds on
- * a thread-private cache line and no lock. Ioctls (the only writers) are serialised by the
- * kernel's ioctl lock, and the inactive table is only touched by ioctls.
+ * is a {@code volatile} reference and readers announce themselves in per-thread hazard slots
+ * ({@link DmTable.Reader}). A reader (strategy) stores the table it is about to use into its own
+ * slot, then re-reads the active reference; if the table was switched meanwhile it retries. A
+ * writer (switch, remove) publishes the new reference first and then waits until no slot names
+ * the old table. Both sides use sequentially consistent accesses (Dekker style), so either the
+ * reader sees the new table or the writer sees the reader. Nothing blocks readers (NetBSD has
+ * no writer preference either); the uncontended read path costs one volatile store and one
+ * release store to a thread-private cache line, no lock and no atomic read-modify-write. Ioctls
+ * (the only writers) are serialised by the kernel's ioctl lock, and the inactive table is only
+ * touched by ioctls.
  *
  * <p>Differences from NetBSD: in-flight I/O that started before a switch finishes on the old
  * table, I/O starting after the switch is published uses the new one; NetBSD blocks the flip
@@ -35,20 +36,19 @@ public final class DmTableHead {
     }
 
     /** The active table for an I/O reader: {@code dm_table_get_entry(ACTIVE)} + io_cnt++. */
-    DmTable acquireActive(int stripe) {
+    DmTable acquireActive(DmTable.Reader r) {
         for (;;) {
             DmTable t = active;
-            t.enter(stripe);
+            t.enter(r);
             if (t == active) {
                 return t;
             }
-            t.exit(stripe);
         }
     }
 
     /** {@code dm_table_release}. */
-    static void release(DmTable t, int stripe) {
-        t.exit(stripe);
+    static void release(DmTable.Reader r) {
+        DmTable.exit(r);
     }
 
     /** The active table (ioctl side, under the ioctl lock). */

@@ -82,4 +82,21 @@ class DiskTest {
         assertTrue(m.read((1L << 39) + 65535, b, 0, 3));
         assertArrayEquals(new byte[] {1, 2, 0}, b);
     }
+
+    @Test
+    void labelSector_writeThroughNonRawPartition_EROFS_untilDIOCWLABEL() {
+        Disk d = Disk.memory(DiskDriver.WD, 1, 1 << 20, 512);
+        Buf bp = io(d, 0, false, 0, 1024); // sectors 0-1 through wd1a: covers LBA 1
+        assertEquals(Errno.EROFS, bp.error());
+        assertEquals(1024, bp.resid());
+        assertEquals(Errno.NONE, io(d, 0, false, 0, 512).error()); // sector 0 only
+        assertEquals(Errno.NONE, io(d, 0, false, 2, 512).error());
+        assertEquals(Errno.NONE, io(d, 0, true, 1, 512).error()); // reads are never refused
+        assertEquals(Errno.NONE, io(d, 3, false, 1, 512).error()); // the raw partition is not protected
+        byte[] on = {1, 0, 0, 0};
+        assertEquals(Errno.NONE, d.ioctl(Dkio.DIOCWLABEL, on));
+        assertEquals(Errno.NONE, io(d, 0, false, 1, 512).error());
+        assertEquals(Errno.NONE, d.ioctl(Dkio.DIOCWLABEL, new byte[4]));
+        assertEquals(Errno.EROFS, io(d, 0, false, 1, 512).error());
+    }
 }

@@ -29,7 +29,7 @@ class DmConcurrencyTest {
         PropDictionaryArray a = new PropDictionaryArray();
         int len = 256 / parts;
         for (int i = 0; i < parts; i++) {
-            a.lines.add(line(i * len, len, "linear", "/dev/wd1a " + i * len));
+            a.lines.add(line(i * len, len, "linear", "/dev/wd1d " + i * len));
         }
         return a;
     }
@@ -107,7 +107,7 @@ class DmConcurrencyTest {
                 byte[] a = new byte[256 * 512];
                 byte[] b = new byte[256 * 512];
                 assertEquals(Errno.NONE, t.io("/dev/mapper/v", true, 0, a).error());
-                assertEquals(Errno.NONE, t.io("/dev/wd1a", true, 0, b).error());
+                assertEquals(Errno.NONE, t.io("/dev/wd1d", true, 0, b).error());
                 assertArrayEquals(b, a);
                 assertEquals(0L, t.k.deviceMapper().devs().byName("v").tableHead().ioCnt());
             }

@@ -21,7 +21,7 @@ class DmHotPathTest {
         assumeTrue(hs.isThreadAllocatedMemorySupported());
         hs.setThreadAllocatedMemoryEnabled(true);
         try (DmTestSupport t = new DmTestSupport()) {
-            t.up("a", line(0, 1024, "linear", "/dev/wd1a 0"), line(1024, 1024, "striped", "2 8 /dev/wd0a 0 /dev/wd1a 4096"),
+            t.up("a", line(0, 1024, "linear", "/dev/wd1d 0"), line(1024, 1024, "striped", "2 8 /dev/wd0d 0 /dev/wd1a 4096"),
                     line(2048, 64, "zero", ""));
             try (DiskHandle h = t.k.open("/dev/mapper/a")) {
                 byte[] buf = new byte[64 * 1024];

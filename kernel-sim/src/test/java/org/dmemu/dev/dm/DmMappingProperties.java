@@ -27,7 +27,7 @@ class DmMappingProperties {
         t.up("lin", line(0, 4096, "linear", "/dev/wd1a 1000"));
         t.up("zero", line(0, 4096, "zero", ""));
         t.up("err", line(0, 4096, "error", ""));
-        t.up("mix", line(0, 1000, "linear", "/dev/wd0a 0"), line(1000, 1000, "striped", "3 7 /dev/wd0a 2000 /dev/wd1a 6000 /dev/wd0a 9000"),
+        t.up("mix", line(0, 1000, "linear", "/dev/wd0d 0"), line(1000, 1000, "striped", "3 7 /dev/wd0a 2000 /dev/wd1a 6000 /dev/wd0a 9000"),
                 line(2000, 96, "zero", ""));
     }
 

@@ -26,6 +26,8 @@ import org.dmemu.proplib.PropString;
  * <p>Differences from NetBSD:
  * <ul>
  *   <li>libprop recurses on the C stack; this writer uses a heap stack (no overflow).</li>
+ *   <li>A string or key holding a NUL byte (possible in the Java model, not in C) is written
+ *       up to that NUL, as libprop would see the C string.</li>
  *   <li>{@link #externalize(PropObject)} returns the text without the NUL that libprop's buffer
  *       carries; {@link #externalize(PropObject, boolean)} can append it.</li>
  * </ul>
@@ -37,16 +39,44 @@ public final class PropExternalizer {
             + "<plist version=\"1.0\">\n").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FOOTER = "</plist>\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] T_END_ARRAY = ascii("</array>");
+    private static final byte[] T_END_DATA = ascii("</data>");
+    private static final byte[] T_END_DICT = ascii("</dict>");
+    private static final byte[] T_END_INTEGER = ascii("</integer>");
+    private static final byte[] T_END_KEY_NL = ascii("</key>\n");
+    private static final byte[] T_END_STRING = ascii("</string>");
+    private static final byte[] T_ARRAY_EMPTY = ascii("<array/>");
+    private static final byte[] T_ARRAY_NL = ascii("<array>\n");
+    private static final byte[] T_DATA_EMPTY = ascii("<data/>");
+    private static final byte[] T_DATA = ascii("<data>");
+    private static final byte[] T_DICT_EMPTY = ascii("<dict/>");
+    private static final byte[] T_DICT_NL = ascii("<dict>\n");
+    private static final byte[] T_FALSE_EMPTY = ascii("<false/>");
+    private static final byte[] T_INTEGER = ascii("<integer>");
+    private static final byte[] T_KEY = ascii("<key>");
+    private static final byte[] T_STRING_EMPTY = ascii("<string/>");
+    private static final byte[] T_STRING = ascii("<string>");
+    private static final byte[] T_TRUE_EMPTY = ascii("<true/>");
+
+    private static byte[] ascii(String l) {
+        return l.getBytes(StandardCharsets.US_ASCII);
+    }
+
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] B64 =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
                     .getBytes(StandardCharsets.US_ASCII);
 
+    /** A per-thread scratch buffer, so that steady-state writing never grows a buffer. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[2048]);
+    /** Scratch buffers larger than this are not kept for the next call. */
+    private static final int KEEP_MAX = 256 * 1024;
+
     private byte[] buf;
     private int n;
 
-    private PropExternalizer(int capacity) {
-        buf = new byte[capacity];
+    private PropExternalizer(byte[] buf) {
+        this.buf = buf;
     }
 
     /** The complete document (header, DOCTYPE, plist element, trailing LF), without a NUL. */
@@ -62,15 +92,20 @@ public final class PropExternalizer {
         if (root == null) {
             throw new NullPointerException("root");
         }
-        PropExternalizer w = new PropExternalizer(512);
-        w.put(HEADER);
-        w.writeTree(root);
-        w.put(FOOTER);
-        if (nulTerminate) {
-            w.ensure(1);
-            w.buf[w.n++] = 0;
+        byte[] scratch = SCRATCH.get();
+        PropExternalizer w = new PropExternalizer(scratch);
+        try {
+            w.put(HEADER);
+            w.writeTree(root);
+            w.put(FOOTER);
+            if (nulTerminate) {
+                w.ensure(1);
+                w.buf[w.n++] = 0;
+            }
+            return Arrays.copyOf(w.buf, w.n);
+        } finally {
+            SCRATCH.set(w.buf.length <= KEEP_MAX ? w.buf : scratch);
         }
-        return Arrays.copyOf(w.buf, w.n);
     }
 
     // ---- the tree walk ----
@@ -92,24 +127,30 @@ public final class PropExternalizer {
             PropObject child;
             if (top instanceof PropDictionary d) {
                 if (i == d.count()) {
-                    close(depth, "</dict>");
+                    close(depth, T_END_DICT);
                     objs[sp--] = null;
                     continue;
                 }
                 tabs(depth + 1);
-                putAscii("<key>");
+                put(T_KEY);
                 int kl = d.keyLengthAt(i);
+                for (int j = 0; j < kl; j++) {
+                    if (d.keyByteAt(i, j) == 0) {
+                        kl = j; // a C string ends at its NUL
+                        break;
+                    }
+                }
                 ensure(kl * 5);
                 for (int j = 0; j < kl; j++) {
                     escapeByte(d.keyByteAt(i, j));
                 }
-                putAscii("</key>\n");
+                put(T_END_KEY_NL);
                 tabs(depth + 1);
                 child = d.valueAt(i);
             } else {
                 PropArray a = (PropArray) top;
                 if (i == a.count()) {
-                    close(depth, "</array>");
+                    close(depth, T_END_ARRAY);
                     objs[sp--] = null;
                     continue;
                 }
@@ -131,9 +172,9 @@ public final class PropExternalizer {
     }
 
     /** TAB×depth, the end tag, LF. */
-    private void close(int depth, String endTag) {
+    private void close(int depth, byte[] endTag) {
         tabs(depth);
-        putAscii(endTag);
+        put(endTag);
         lf();
     }
 
@@ -148,20 +189,20 @@ public final class PropExternalizer {
             writeNumber(num);
         } else if (o instanceof PropDictionary d) {
             if (d.count() == 0) {
-                putAscii("<dict/>");
+                put(T_DICT_EMPTY);
             } else {
-                putAscii("<dict>\n");
+                put(T_DICT_NL);
                 return true;
             }
         } else if (o instanceof PropArray a) {
             if (a.count() == 0) {
-                putAscii("<array/>");
+                put(T_ARRAY_EMPTY);
             } else {
-                putAscii("<array>\n");
+                put(T_ARRAY_NL);
                 return true;
             }
         } else if (o instanceof PropBool b) {
-            putAscii(b.value() ? "<true/>" : "<false/>");
+            put(b.value() ? T_TRUE_EMPTY : T_FALSE_EMPTY);
         } else if (o instanceof PropData data) {
             writeData(data);
         } else {
@@ -172,16 +213,22 @@ public final class PropExternalizer {
 
     private void writeString(PropString s) {
         int len = s.length();
+        for (int j = 0; j < len; j++) {
+            if (s.byteAt(j) == 0) {
+                len = j; // a C string ends at its NUL
+                break;
+            }
+        }
         if (len == 0) {
-            putAscii("<string/>");
+            put(T_STRING_EMPTY);
             return;
         }
-        putAscii("<string>");
+        put(T_STRING);
         ensure(len * 5);
         for (int j = 0; j < len; j++) {
             escapeByte(s.byteAt(j));
         }
-        putAscii("</string>");
+        put(T_END_STRING);
     }
 
     /** Appends one byte, replacing {@code & < >} by their entities; capacity is pre-ensured. */
@@ -207,7 +254,7 @@ public final class PropExternalizer {
     }
 
     private void writeNumber(PropNumber num) {
-        putAscii("<integer>");
+        put(T_INTEGER);
         ensure(20);
         long v = num.signedValue();
         if (num.isUnsigned()) {
@@ -234,16 +281,16 @@ public final class PropExternalizer {
                 buf[hi] = t;
             }
         }
-        putAscii("</integer>");
+        put(T_END_INTEGER);
     }
 
     private void writeData(PropData data) {
         int len = data.length();
         if (len == 0) {
-            putAscii("<data/>");
+            put(T_DATA_EMPTY);
             return;
         }
-        putAscii("<data>");
+        put(T_DATA);
         ensure((len + 2) / 3 * 4);
         byte[] b = buf;
         int p = n;
@@ -268,7 +315,7 @@ public final class PropExternalizer {
             b[p++] = '=';
         }
         n = p;
-        putAscii("</data>");
+        put(T_END_DATA);
     }
 
     // ---- the byte buffer ----
@@ -294,17 +341,5 @@ public final class PropExternalizer {
         ensure(b.length);
         System.arraycopy(b, 0, buf, n, b.length);
         n += b.length;
-    }
-
-    /** Appends an ASCII literal (the tags); literals are compile-time constants. */
-    private void putAscii(String s) {
-        int len = s.length();
-        ensure(len);
-        byte[] b = buf;
-        int p = n;
-        for (int i = 0; i < len; i++) {
-            b[p + i] = (byte) s.charAt(i);
-        }
-        n = p + len;
     }
 }

@@ -65,6 +65,8 @@ public final class PropInternalizer {
 
     /** Bytes that end a tag name: SP HT LF CR '/' '>' and NUL. */
     private static final boolean[] NAME_STOP = new boolean[256];
+    /** libprop's {@code _PROP_ISSPACE}: SP HT LF CR. */
+    private static final boolean[] SPACE = new boolean[256];
     /** Bytes that end a run of plain text: '<' '&' and NUL. */
     private static final boolean[] TEXT_STOP = new boolean[256];
     /** Base64 value of a byte, or -1. */
@@ -74,6 +76,10 @@ public final class PropInternalizer {
         for (char c : new char[] {' ', '\t', '\n', '\r', '/', '>', 0}) {
             NAME_STOP[c] = true;
         }
+        SPACE[' '] = true;
+        SPACE['\t'] = true;
+        SPACE['\n'] = true;
+        SPACE['\r'] = true;
         TEXT_STOP['<'] = true;
         TEXT_STOP['&'] = true;
         TEXT_STOP[0] = true;
@@ -82,6 +88,50 @@ public final class PropInternalizer {
         for (int i = 0; i < alphabet.length(); i++) {
             B64[alphabet.charAt(i)] = (byte) i;
         }
+    }
+
+    /** strtoll/strtoull overflow thresholds, [radix][unsigned, negative, positive]. */
+    private static final long[][] CUTOFF = new long[17][3];
+    private static final int[][] CUTLIM = new int[17][3];
+
+    static {
+        long[] limits = {-1L, Long.MIN_VALUE, Long.MAX_VALUE}; // read as unsigned magnitudes
+        for (int radix : new int[] {8, 10, 16}) {
+            for (int i = 0; i < 3; i++) {
+                CUTOFF[radix][i] = Long.divideUnsigned(limits[i], radix);
+                CUTLIM[radix][i] = (int) Long.remainderUnsigned(limits[i], radix);
+            }
+        }
+    }
+
+    /** The XML declaration and DOCTYPE libprop writes (each skipped up to its only '>'). */
+    private static final byte[] LIBPROP_PROLOG = ascii("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<!DOCTYPE plist PUBLIC \"-//Apple Computer//DTD PLIST 1.0//EN\" "
+            + "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">");
+    /** The exact end tag of each kind, e.g. {@code </key>}, for the fast path of findTag. */
+    private static final byte[][] END_TAG = new byte[10][];
+    private static final byte[] PLIST_START = ascii("<plist version=\"1.0\">");
+    private static final byte[] XML_DECL = ascii("?xml ");
+    private static final byte[] DOCTYPE_PLIST = ascii("!DOCTYPE plist");
+    private static final byte[] COMMENT_OPEN = ascii("<!--");
+    private static final byte[] AMP = ascii("amp;");
+    private static final byte[] LT = ascii("lt;");
+    private static final byte[] GT = ascii("gt;");
+    private static final byte[] APOS = ascii("apos;");
+    private static final byte[] QUOT = ascii("quot;");
+    private static final byte[] VERSION_ATTR = ascii("version");
+    private static final byte[] SIZE_ATTR = ascii("size");
+
+    static {
+        END_TAG[KEY] = ascii("</key>");
+        END_TAG[STRING] = ascii("</string>");
+        END_TAG[INTEGER] = ascii("</integer>");
+        END_TAG[DATA] = ascii("</data>");
+        END_TAG[PLIST] = ascii("</plist>");
+    }
+
+    private static byte[] ascii(String l) {
+        return l.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static final PropString EMPTY_STRING = PropString.ofBytes(new byte[0]);
@@ -114,10 +164,10 @@ public final class PropInternalizer {
     private byte[] tmp;
 
     // The explicit stack of open containers; for a dictionary also its pending key.
-    private PropObject[] stObj = new PropObject[16];
-    private byte[][] stKeySrc = new byte[16][];
-    private int[] stKeyOff = new int[16];
-    private int[] stKeyLen = new int[16];
+    private PropObject[] stObj = new PropObject[4];
+    private byte[][] stKeySrc = new byte[4][];
+    /** The pending key's offset (high 32 bits) and length (low 32 bits) in stKeySrc. */
+    private long[] stKey = new long[4];
     private int sp = -1;
 
     private PropInternalizer(byte[] s, int base, Mode mode) {
@@ -155,11 +205,28 @@ public final class PropInternalizer {
 
     private PropObject document() throws PropParseException {
         prolog();
-        findTag(PLIST, START, "<plist>");
+        if (p + PLIST_START.length <= s.length && Arrays.equals(s, p, p + PLIST_START.length,
+                PLIST_START, 0, PLIST_START.length)) {
+            // Fast path: libprop's own start tag, <plist version="1.0">.
+            tagStart = p;
+            tagIsEnd = false;
+            nameAt = p + 1;
+            nameLen = 5;
+            kind = PLIST;
+            emptyElement = false;
+            hasAttr = true;
+            attrAt = p + 7;
+            attrLen = 7;
+            valAt = p + 16;
+            valLen = 3;
+            p += PLIST_START.length;
+        } else {
+            findTag(PLIST, START, "<plist>");
+        }
         if (emptyElement) {
             throw fail("<plist/> must not be empty", tagStart);
         }
-        if (hasAttr && !attrNameIs("version")) {
+        if (hasAttr && !attrNameIs(VERSION_ATTR)) {
             throw fail("<plist> attribute other than 'version'", attrAt);
         }
         findTag(UNKNOWN, START, "the root value's start tag");
@@ -183,7 +250,13 @@ public final class PropInternalizer {
             if (s[x] != '<') {
                 throw fail(s[x] == 0 ? "empty document" : "expected '<'", x);
             }
-            if (lit(x + 1, "?xml ") || lit(x + 1, "!DOCTYPE plist")) {
+            if (x + LIBPROP_PROLOG.length <= s.length && Arrays.equals(s, x, x + LIBPROP_PROLOG.length,
+                    LIBPROP_PROLOG, 0, LIBPROP_PROLOG.length)) {
+                // Fast path: libprop's own declaration and DOCTYPE, each ending at its first '>'.
+                x += LIBPROP_PROLOG.length;
+                continue;
+            }
+            if (lit(x + 1, XML_DECL) || lit(x + 1, DOCTYPE_PLIST)) {
                 int start = x;
                 while (s[x] != '>' && s[x] != 0) {
                     x++;
@@ -194,7 +267,7 @@ public final class PropInternalizer {
                 x++;
                 continue;
             }
-            if (lit(x + 1, "<!--")) {
+            if (lit(x + 1, COMMENT_OPEN)) {
                 x = skipComment(x + 4, x);
                 continue;
             }
@@ -259,8 +332,8 @@ public final class PropInternalizer {
                 }
                 PropObject top = stObj[sp];
                 if (top instanceof PropDictionary d) {
-                    byte[] src = stKeySrc[sp];
-                    d.setBytes(src, stKeyOff[sp], stKeyLen[sp], v);
+                    long k = stKey[sp];
+                    d.setBytes(stKeySrc[sp], (int) (k >>> 32), (int) k, v);
                     stKeySrc[sp] = null;
                     if (dictBody()) {
                         continue outer;
@@ -281,8 +354,7 @@ public final class PropInternalizer {
             int cap = sp * 2;
             stObj = Arrays.copyOf(stObj, cap);
             stKeySrc = Arrays.copyOf(stKeySrc, cap);
-            stKeyOff = Arrays.copyOf(stKeyOff, cap);
-            stKeyLen = Arrays.copyOf(stKeyLen, cap);
+            stKey = Arrays.copyOf(stKey, cap);
         }
         stObj[sp] = o;
     }
@@ -318,14 +390,12 @@ public final class PropInternalizer {
                 throw fail("key longer than " + PropDictionary.MAX_KEY + " bytes", start);
             }
             stKeySrc[sp] = s;
-            stKeyOff[sp] = start;
-            stKeyLen[sp] = x - start;
+            stKey[sp] = (long) start << 32 | (x - start);
             p = x;
         } else {
             int n = decodeText(start, PropDictionary.MAX_KEY);
             stKeySrc[sp] = Arrays.copyOf(tmp, n);
-            stKeyOff[sp] = 0;
-            stKeyLen[sp] = n;
+            stKey[sp] = n;
         }
         findTag(KEY, END, "</key>");
         findTag(UNKNOWN, START, "the start tag of the key's value");
@@ -388,18 +458,18 @@ public final class PropInternalizer {
                 break;
             }
             if (c == '&') {
-                if (lit(x + 1, "amp;")) {
+                if (lit(x + 1, AMP)) {
                     x += 5;
-                } else if (lit(x + 1, "lt;")) {
+                } else if (lit(x + 1, LT)) {
                     c = '<';
                     x += 4;
-                } else if (lit(x + 1, "gt;")) {
+                } else if (lit(x + 1, GT)) {
                     c = '>';
                     x += 4;
-                } else if (lit(x + 1, "apos;")) {
+                } else if (lit(x + 1, APOS)) {
                     c = '\'';
                     x += 6;
-                } else if (lit(x + 1, "quot;")) {
+                } else if (lit(x + 1, QUOT)) {
                     c = '"';
                     x += 6;
                 } else {
@@ -485,9 +555,10 @@ public final class PropInternalizer {
                 radix = 8;
             }
         }
-        long limit = uns ? -1L : neg ? Long.MIN_VALUE : Long.MAX_VALUE; // as unsigned magnitude
-        long cutoff = Long.divideUnsigned(limit, radix);
-        int cutlim = (int) Long.remainderUnsigned(limit, radix);
+        // The largest magnitude: 2^64-1 unsigned, 2^63 negative, 2^63-1 positive.
+        int li = uns ? 0 : neg ? 1 : 2;
+        long cutoff = CUTOFF[radix][li];
+        int cutlim = CUTLIM[radix][li];
         long acc = 0;
         boolean any = false;
         boolean over = false;
@@ -527,7 +598,7 @@ public final class PropInternalizer {
         boolean sized = hasAttr;
         long size = 0;
         if (sized) {
-            if (!attrNameIs("size") || valLen == 0) {
+            if (!attrNameIs(SIZE_ATTR) || valLen == 0) {
                 throw fail("<data> attribute other than a non-empty 'size'", attrAt);
             }
             int e = strto(valAt, true);
@@ -634,6 +705,24 @@ public final class PropInternalizer {
     private void findTag(int want, int type, String what) throws PropParseException {
         byte[] s = this.s;
         int x = p;
+        if (type == END) {
+            // Fast path: blanks, then exactly the wanted end tag with no attribute.
+            while (SPACE[s[x] & 0xff]) {
+                x++;
+            }
+            byte[] t = END_TAG[want];
+            if (lit(x, t)) {
+                tagStart = x;
+                tagIsEnd = true;
+                nameAt = x + 2;
+                nameLen = t.length - 3;
+                kind = want;
+                emptyElement = false;
+                hasAttr = false;
+                p = x + t.length;
+                return;
+            }
+        }
         for (;;) {
             while (isSpace(s[x])) {
                 x++;
@@ -759,27 +848,40 @@ public final class PropInternalizer {
         byte[] s = this.s;
         switch (len) {
             case 3:
-                return lit(at, "key") ? KEY : UNKNOWN;
+                return s[at] == 'k' && s[at + 1] == 'e' && s[at + 2] == 'y' ? KEY : UNKNOWN;
             case 4:
                 if (s[at] == 'd') {
-                    return lit(at, "dict") ? DICT : lit(at, "data") ? DATA : UNKNOWN;
+                    if (s[at + 1] == 'i') {
+                        return s[at + 2] == 'c' && s[at + 3] == 't' ? DICT : UNKNOWN;
+                    }
+                    return s[at + 1] == 'a' && s[at + 2] == 't' && s[at + 3] == 'a' ? DATA : UNKNOWN;
                 }
-                return lit(at, "true") ? TRUE : UNKNOWN;
+                return s[at] == 't' && s[at + 1] == 'r' && s[at + 2] == 'u' && s[at + 3] == 'e' ? TRUE : UNKNOWN;
             case 5:
-                switch (s[at]) {
-                    case 'a':
-                        return lit(at, "array") ? ARRAY : UNKNOWN;
-                    case 'f':
-                        return lit(at, "false") ? FALSE : UNKNOWN;
-                    case 'p':
-                        return lit(at, "plist") ? PLIST : UNKNOWN;
-                    default:
-                        return UNKNOWN;
-                }
+                return five(s, at);
             case 6:
-                return lit(at, "string") ? STRING : UNKNOWN;
+                return s[at] == 's' && s[at + 1] == 't' && s[at + 2] == 'r' && s[at + 3] == 'i'
+                        && s[at + 4] == 'n' && s[at + 5] == 'g' ? STRING : UNKNOWN;
             case 7:
-                return lit(at, "integer") ? INTEGER : UNKNOWN;
+                return s[at] == 'i' && s[at + 1] == 'n' && s[at + 2] == 't' && s[at + 3] == 'e'
+                        && s[at + 4] == 'g' && s[at + 5] == 'e' && s[at + 6] == 'r' ? INTEGER : UNKNOWN;
+            default:
+                return UNKNOWN;
+        }
+    }
+
+    private static int five(byte[] s, int at) {
+        byte a = s[at + 1];
+        byte b = s[at + 2];
+        byte c = s[at + 3];
+        byte d = s[at + 4];
+        switch (s[at]) {
+            case 'a':
+                return a == 'r' && b == 'r' && c == 'a' && d == 'y' ? ARRAY : UNKNOWN;
+            case 'f':
+                return a == 'a' && b == 'l' && c == 's' && d == 'e' ? FALSE : UNKNOWN;
+            case 'p':
+                return a == 'l' && b == 'i' && c == 's' && d == 't' ? PLIST : UNKNOWN;
             default:
                 return UNKNOWN;
         }
@@ -791,23 +893,23 @@ public final class PropInternalizer {
      * True if the bytes at {@code at} spell the ASCII literal. Stops at the first mismatch, so
      * it never reads past a NUL.
      */
-    private boolean lit(int at, String l) {
+    private boolean lit(int at, byte[] l) {
         byte[] s = this.s;
-        for (int i = 0, n = l.length(); i < n; i++) {
-            if (s[at + i] != l.charAt(i)) {
+        for (int i = 0; i < l.length; i++) {
+            if (s[at + i] != l[i]) {
                 return false;
             }
         }
         return true;
     }
 
-    private boolean attrNameIs(String name) {
-        return attrLen == name.length() && lit(attrAt, name);
+    private boolean attrNameIs(byte[] name) {
+        return attrLen == name.length && lit(attrAt, name);
     }
 
     /** libprop's {@code _PROP_ISSPACE}: SP, HT, LF, CR only. */
     private static boolean isSpace(int c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        return SPACE[c & 0xff];
     }
 
     /** C {@code isspace} in the C locale, used by strtoll: also VT and FF. */

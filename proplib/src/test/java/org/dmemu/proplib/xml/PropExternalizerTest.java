@@ -135,4 +135,13 @@ class PropExternalizerTest {
                 + "\t<key>s</key>\n\t<string>a&lt;b&gt;&amp;c\"d'e\tf\u0001g\u00c3\u00a9</string>\n</dict>\n</plist>\n";
         assertArrayEquals(expected.getBytes(StandardCharsets.ISO_8859_1), out);
     }
+
+    @Test
+    void stringsAndKeysWithNul_areWrittenUpToTheNul_asCStrings() {
+        PropDictionary d = new PropDictionary();
+        d.setBytes(new byte[] {'k', 0, 'x'}, PropString.ofBytes(new byte[] {'a', 0, 'b'}));
+        d.setBytes(new byte[] {'z'}, PropString.ofBytes(new byte[] {0, 'b'}));
+        assertEquals(HEAD + "<dict>\n\t<key>k</key>\n\t<string>a</string>\n"
+                + "\t<key>z</key>\n\t<string/>\n</dict>\n</plist>\n", text(d));
+    }
 }

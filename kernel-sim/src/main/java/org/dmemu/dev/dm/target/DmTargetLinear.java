@@ -54,10 +54,14 @@ public final class DmTargetLinear implements DmTarget {
         Config c = (Config) entry.config();
         nb.setBlkno(nb.blkno() + c.offset);
         if (trace != null) {
-            trace.line(depth, "dm_target_linear_strategy: blkno += " + Long.toUnsignedString(c.offset) + " -> "
-                    + c.pdev.name() + " (" + c.pdev.udevName() + ") blkno " + nb.blkno());
+            trace(trace, depth, c, nb);
         }
         c.pdev.strategy(nb, depth + 1);
+    }
+
+    private static void trace(Trace trace, int depth, Config c, Buf nb) {
+        trace.line(depth, "dm_target_linear_strategy: blkno += " + Long.toUnsignedString(c.offset) + " -> "
+                + c.pdev.name() + " (" + c.pdev.udevName() + ") blkno " + nb.blkno());
     }
 
     @Override

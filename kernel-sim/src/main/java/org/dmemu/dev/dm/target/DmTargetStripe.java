@@ -136,8 +136,7 @@ public final class DmTargetStripe implements DmTarget {
             long devblk = row * chunk + off + c.offsets[dev];
             scratch.setup(nb.flags(), devblk, nb.data(), nb.dataOffset() + done, n);
             if (trace != null) {
-                trace.line(depth, "dm_target_stripe_strategy: entry blkno " + blkno + " -> stripe " + dev + " "
-                        + c.pdevs[dev].name() + " (" + c.pdevs[dev].udevName() + ") blkno " + devblk + ", " + n + " bytes");
+                trace(trace, depth, c, blkno, dev, devblk, n);
             }
             c.pdevs[dev].strategy(scratch, depth + 1);
             Errno e = DmTarget.outcome(scratch, n);
@@ -149,6 +148,11 @@ public final class DmTargetStripe implements DmTarget {
         }
         nb.setError(err);
         nb.setResid(err == Errno.NONE ? 0 : len);
+    }
+
+    private static void trace(Trace trace, int depth, Config c, long blkno, int dev, long devblk, int n) {
+        trace.line(depth, "dm_target_stripe_strategy: entry blkno " + blkno + " -> stripe " + dev + " "
+                + c.pdevs[dev].name() + " (" + c.pdevs[dev].udevName() + ") blkno " + devblk + ", " + n + " bytes");
     }
 
     /** DIOCCACHESYNC on each stripe device; stops at and returns the first error. */

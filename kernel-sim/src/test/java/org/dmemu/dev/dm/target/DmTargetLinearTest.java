@@ -47,4 +47,15 @@ class DmTargetLinearTest {
             assertArrayEquals(w, r);
         }
     }
+
+    @Test
+    void linear_nestedEROFS_failsTheDmRequest() {
+        try (DmTestSupport t = new DmTestSupport()) {
+            t.up("a", line(0, 64, "linear", "/dev/wd1a 0"), line(64, 64, "linear", "/dev/wd1d 0"));
+            Buf bp = t.io("/dev/mapper/a", false, 0, new byte[2048]);
+            assertEquals(Errno.EROFS, bp.error());
+            assertEquals(2048, bp.resid());
+            assertEquals(Errno.NONE, t.io("/dev/mapper/a", false, 64, new byte[2048]).error());
+        }
+    }
 }
