@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 10, time = 1) // dd-plist (JDK Xerces) needs about 10 s to reach steady state
 @Measurement(iterations = 5, time = 1)
 public class ProplibBench {
     /** NETBSD_DM_IOCTL = _IOWR(0xfd, 0, struct plistref) on LP64. */

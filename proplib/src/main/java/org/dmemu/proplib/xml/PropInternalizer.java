@@ -184,16 +184,24 @@ public final class PropInternalizer {
     public static PropObject internalize(byte[] buf, int off, int len, Mode mode) throws PropParseException {
         Objects.checkFromIndexSize(off, len, buf.length);
         Objects.requireNonNull(mode, "mode");
-        PropInternalizer in;
         if (len > 0 && buf[off + len - 1] == 0) {
             // Already NUL-terminated (a copyin buffer): every scan stops at or before that NUL.
-            in = new PropInternalizer(buf, off, mode);
-        } else {
-            byte[] s = new byte[len + 24]; // zero padding: the terminating NUL plus look-ahead room
-            System.arraycopy(buf, off, s, 0, len);
-            in = new PropInternalizer(s, 0, mode);
+            return new PropInternalizer(buf, off, mode).document();
         }
-        return in.document();
+        if (off + len == buf.length) {
+            // The document runs to the end of the array: parse in place. A read past the end
+            // (where C would find the terminating NUL) throws; then parse a NUL-padded copy,
+            // which gives exactly C's result. A parse that never reads past the end has seen
+            // the same bytes as C and needs no second pass.
+            try {
+                return new PropInternalizer(buf, off, mode).document();
+            } catch (ArrayIndexOutOfBoundsException atEnd) {
+                // fall through to the padded copy
+            }
+        }
+        byte[] s = new byte[len + 24]; // zero padding: the terminating NUL plus look-ahead room
+        System.arraycopy(buf, off, s, 0, len);
+        return new PropInternalizer(s, 0, mode).document();
     }
 
     /** {@link #internalize(byte[], int, int, Mode)} of the whole array. */

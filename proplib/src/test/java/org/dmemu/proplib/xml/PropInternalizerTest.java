@@ -64,4 +64,22 @@ class PropInternalizerTest {
         }
         assertEquals(depth - 1, n);
     }
+
+    @Test
+    void region_isBounded_evenWhenTheArrayContinues() throws Exception {
+        byte[] b = "xx<plist><dict/></plist>".getBytes(StandardCharsets.US_ASCII);
+        // the region stops before "ist>": the bytes after it must read as the NUL terminator
+        PropParseException e = assertThrows(PropParseException.class,
+                () -> PropInternalizer.internalize(b, 2, b.length - 6, Mode.USERLAND));
+        assertEquals("unexpected end of document in a tag at byte 18", e.getMessage());
+        assertEquals(new PropDictionary(), PropInternalizer.internalize(b, 2, b.length - 2, Mode.USERLAND));
+    }
+
+    @Test
+    void wholeArray_truncated_givesTheSameAnswerAsAPaddedCopy() {
+        byte[] b = "<plist><dict><key>a</key><string>abc".getBytes(StandardCharsets.US_ASCII);
+        PropParseException e = assertThrows(PropParseException.class,
+                () -> PropInternalizer.internalize(b, 0, b.length, Mode.USERLAND));
+        assertEquals("unexpected end of document in text at byte 36", e.getMessage());
+    }
 }
