@@ -65,12 +65,20 @@ public final class Chart {
         // Axes and grid.
         b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>\n",
                 LEFT, TOP, pw, ph));
+        // Decades, plus 2x and 5x steps when the axis spans at most two decades.
+        double[] steps = ly1 - ly0 <= 2 ? new double[] {1, 2, 5} : new double[] {1};
         for (double d = ly0; d <= ly1 + 1e-9; d++) {
-            double y = TOP + ph - (d - ly0) / (ly1 - ly0) * ph;
-            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>\n",
-                    LEFT, y, LEFT + pw, y));
-            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-                    LEFT - 6, y + 4, esc(decade(d))));
+            for (double m : steps) {
+                double v = d + Math.log10(m);
+                if (v > ly1 + 1e-9) {
+                    break;
+                }
+                double y = TOP + ph - (v - ly0) / (ly1 - ly0) * ph;
+                b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>\n",
+                        LEFT, y, LEFT + pw, y, m == 1 ? "#ddd" : "#f0f0f0"));
+                b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                        LEFT - 6, y + 4, esc(decade(d, m))));
+            }
         }
         for (double e = Math.ceil(lx0); e <= lx1 + 1e-9; e++) {
             double x = LEFT + (e - lx0) / (lx1 - lx0) * pw;
@@ -123,8 +131,8 @@ public final class Chart {
         return Math.log(v) / Math.log(2);
     }
 
-    private static String decade(double d) {
-        double v = Math.pow(10, d);
+    private static String decade(double d, double m) {
+        double v = m * Math.pow(10, d);
         if (v >= 1) {
             return String.format(Locale.ROOT, "%,.0f", v);
         }

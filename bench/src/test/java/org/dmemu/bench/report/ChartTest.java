@@ -1,6 +1,7 @@
 package org.dmemu.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -38,6 +39,7 @@ class ChartTest {
         assertTrue(text.contains("dm <linear> & co"), text);
         assertTrue(text.contains("512 B") && text.contains("1 MiB"), text);
         assertTrue(text.contains("10,000"), text); // y decades span 100 .. 100,000
+        assertFalse(text.contains("20,000"), text); // three decades: no 2x/5x steps
     }
 
     @Test
@@ -51,6 +53,15 @@ class ChartTest {
         assertTrue(x1 > x0 && y1 < y0);
         assertEquals(80.0, x0, 1e-9); // left edge of the plot
         assertEquals(40.0, y1, 1e-9); // 1000 is the top decade
+    }
+
+    @Test
+    void svg_narrowRange_twoAndFiveSteps() throws Exception {
+        Document d = parse(Chart.svg("t", List.of(new Chart.Series("a",
+                List.of(new double[] {4096, 15000}, new double[] {1048576, 40000}), false))));
+        String text = d.getDocumentElement().getTextContent();
+        assertTrue(text.contains("10,000") && text.contains("20,000") && text.contains("50,000")
+                && text.contains("100,000"), text);
     }
 
     @Test
