@@ -264,6 +264,14 @@ case('s3.5-array-end-dict-quirk', 'proplib-xml.md 3.5 quirk with </dict> (source
      DK('<key>a</key><array></dict></dict></array>'), D(('a', A(D()))))
 case('s3.5-array-end-true', 'proplib-xml.md 3.5: </true> in element position is not an empty element',
      DK('<key>a</key><array></true></array>'), REJECT)
+case('s3.5-array-repeated-elements', 'proplib-xml.md 3.5: arrays of repeated element tags, nested',
+     DK('<key>a</key><array><integer>1</integer><integer>2</integer><true/><true/><false/>'
+        '<array><integer>3</integer><integer>5</integer></array><array></array><integer>4</integer></array>'),
+     D(('a', A(I(1), I(2), B(True), B(True), B(False), A(I(3), I(5)), A(), I(4)))))
+case('s3.5-array-repeat-then-attr', 'proplib-xml.md 3.5: attribute on a repeated element still fails',
+     DK('<key>a</key><array><integer>1</integer><integer a="1">2</integer></array>'), REJECT)
+case('s3.5-array-repeat-then-open-close', 'proplib-xml.md 3.5: <true></true> after <true/> still fails',
+     DK('<key>a</key><array><true/><true></true></array>'), REJECT)
 case('s3.5-comments-in-dict', 'proplib-xml.md 3.8: comments before a key, between key and value, before </dict>',
      DK('<!--1--><key>a</key><!--2--><true/><!--3-->'), D(('a', B(True))))
 case('s3.5-comment-after-array-element', 'proplib-xml.md 3.8: comment after the last array element',

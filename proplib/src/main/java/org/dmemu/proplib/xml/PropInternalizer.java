@@ -112,6 +112,9 @@ public final class PropInternalizer {
     private static final byte[][] END_TAG = new byte[10][];
     private static final byte[] PLIST_START = ascii("<plist version=\"1.0\">");
     private static final byte[] XML_DECL = ascii("?xml ");
+    private static final byte[] KEY_OPEN = ascii("<key>");
+    private static final byte[] DICT_CLOSE = ascii("</dict>");
+    private static final byte[] ARRAY_CLOSE = ascii("</array>");
     private static final byte[] DOCTYPE_PLIST = ascii("!DOCTYPE plist");
     private static final byte[] COMMENT_OPEN = ascii("<!--");
     private static final byte[] AMP = ascii("amp;");
@@ -168,6 +171,10 @@ public final class PropInternalizer {
     private byte[][] stKeySrc = new byte[4][];
     /** The pending key's offset (high 32 bits) and length (low 32 bits) in stKeySrc. */
     private long[] stKey = new long[4];
+    /** For an array: where its previous element's start tag was, its length (0: none) and kind. */
+    private int[] stPrevAt = new int[4];
+    private int[] stPrevLen = new int[4];
+    private int[] stPrevKind = new int[4];
     private int sp = -1;
 
     private PropInternalizer(byte[] s, int base, Mode mode) {
@@ -363,8 +370,12 @@ public final class PropInternalizer {
             stObj = Arrays.copyOf(stObj, cap);
             stKeySrc = Arrays.copyOf(stKeySrc, cap);
             stKey = Arrays.copyOf(stKey, cap);
+            stPrevAt = Arrays.copyOf(stPrevAt, cap);
+            stPrevLen = Arrays.copyOf(stPrevLen, cap);
+            stPrevKind = Arrays.copyOf(stPrevKind, cap);
         }
         stObj[sp] = o;
+        stPrevLen[sp] = 0;
     }
 
     private PropObject pop() {
@@ -379,7 +390,14 @@ public final class PropInternalizer {
      * start tag of its value.
      */
     private boolean dictBody() throws PropParseException {
-        findTag(UNKNOWN, EITHER, "<key> or </dict>");
+        int t = skipBlanks(p);
+        if (lit(t, KEY_OPEN)) {
+            literalTag(t, KEY, false, KEY_OPEN.length);
+        } else if (lit(t, DICT_CLOSE)) {
+            literalTag(t, DICT, true, DICT_CLOSE.length);
+        } else {
+            findTag(UNKNOWN, EITHER, "<key> or </dict>");
+        }
         if (kind == DICT && tagIsEnd) {
             return false;
         }
@@ -415,8 +433,67 @@ public final class PropInternalizer {
      * starts the next element (dispatched on its name even if it is an end tag, as in libprop).
      */
     private boolean arrayBody() throws PropParseException {
+        int x = skipBlanks(p);
+        if (lit(x, ARRAY_CLOSE)) {
+            literalTag(x, ARRAY, true, ARRAY_CLOSE.length);
+            return false;
+        }
+        // Elements of an array tend to repeat: try the previous element's exact start tag.
+        int prevLen = stPrevLen[sp];
+        if (prevLen > 0 && same(x, stPrevAt[sp], prevLen)) {
+            int at = stPrevAt[sp];
+            tagStart = x;
+            tagIsEnd = false;
+            nameAt = x + 1;
+            kind = stPrevKind[sp];
+            emptyElement = s[at + prevLen - 2] == '/';
+            nameLen = prevLen - (emptyElement ? 3 : 2);
+            hasAttr = false;
+            p = x + prevLen;
+            return true;
+        }
         findTag(UNKNOWN, EITHER, "an element or </array>");
-        return !(kind == ARRAY && tagIsEnd);
+        if (kind == ARRAY && tagIsEnd) {
+            return false;
+        }
+        if (!tagIsEnd && !hasAttr) {
+            stPrevAt[sp] = tagStart;
+            stPrevLen[sp] = p - tagStart;
+            stPrevKind[sp] = kind;
+        }
+        return true;
+    }
+
+    /** The index of the first byte at or after {@code x} that is not SP HT LF CR. */
+    private int skipBlanks(int x) {
+        byte[] s = this.s;
+        while (SPACE[s[x] & 0xff]) {
+            x++;
+        }
+        return x;
+    }
+
+    /** True if the {@code len} bytes at {@code x} equal those at {@code y}. */
+    private boolean same(int x, int y, int len) {
+        byte[] s = this.s;
+        for (int i = 0; i < len; i++) {
+            if (s[x + i] != s[y + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Records a tag recognized as an exact literal without attributes, e.g. {@code <key>}. */
+    private void literalTag(int x, int k, boolean end, int litLen) {
+        tagStart = x;
+        tagIsEnd = end;
+        nameAt = x + (end ? 2 : 1);
+        nameLen = litLen - (end ? 3 : 2);
+        kind = k;
+        emptyElement = false;
+        hasAttr = false;
+        p = x + litLen;
     }
 
     // ---- leaves ----
