@@ -30,8 +30,11 @@ import org.openjdk.jmh.infra.ThreadParams;
  * <p>Targets ({@link #target}):
  * <ul>
  *   <li>{@code linear}: {@code 0 N linear /dev/wd1a 384} (the LVM-style 384-sector offset);
- *   <li>{@code striped2}, {@code striped4}: {@code striped 2|4 128 /dev/wd1a 0 /dev/wd2a 0 …}
- *       (64 KiB chunks, so 512 B–64 KiB aligned transfers touch one disk and 1 MiB touches 16);
+ *   <li>{@code striped2}, {@code striped4}: {@code striped 2|4 128 /dev/wd1a 384 /dev/wd2a 384 …}
+ *       (64 KiB chunks, so 512 B–64 KiB aligned transfers touch one disk and 1 MiB touches 16).
+ *       Every component starts at sector 384, as LVM's would: a write through {@code /dev/wdNa}
+ *       covering the disk's label sector (sector 1) fails with EROFS
+ *       ({@code bounds_check_with_label}), so a table at offset 0 could not be written;</li>
  *   <li>{@code zero}, {@code error}: no disk I/O at all; {@code error} completes with EIO, so its
  *       "throughput" is nominal (bytes are not moved) and it measures the dispatch cost alone.
  * </ul>
@@ -54,7 +57,7 @@ public class DmStrategyBench {
     static final long DISK_BYTES = 16L << 20;
     /** Per-thread region: 2 MiB (4096 sectors); thread t transfers at block t·4096. */
     static final int REGION_SECTORS = 4096;
-    /** The linear target's offset on /dev/wd1a, in sectors. */
+    /** The linear target's offset on /dev/wd1a (and each stripe's), in sectors: clear of the label sector. */
     static final long LINEAR_OFFSET = 384;
     /** The striped targets' chunk: 128 sectors = 64 KiB. */
     static final int CHUNK_SECTORS = 128;
@@ -83,9 +86,10 @@ public class DmStrategyBench {
                 int n = target.charAt(7) - '0';
                 StringBuilder p = new StringBuilder(n + " " + CHUNK_SECTORS);
                 for (int i = 1; i <= n; i++) {
-                    p.append(' ').append(DmRig.pdevPath(i)).append(" 0");
+                    p.append(' ').append(DmRig.pdevPath(i)).append(' ').append(LINEAR_OFFSET);
                 }
-                return List.of(new DmRequest.Entry(0, n * diskSectors, "striped", p.toString()));
+                long perDisk = (diskSectors - LINEAR_OFFSET) / CHUNK_SECTORS * CHUNK_SECTORS;
+                return List.of(new DmRequest.Entry(0, n * perDisk, "striped", p.toString()));
             }
             case "zero":
             case "error":
@@ -125,7 +129,7 @@ public class DmStrategyBench {
                 for (int i = 0; i < size; i++) {
                     long p = blkno * DmRig.SECSIZE + i;
                     long stripe = p / chunk;
-                    long devPos = (stripe / n) * chunk + p % chunk;
+                    long devPos = (stripe / n) * chunk + p % chunk + LINEAR_OFFSET * DmRig.SECSIZE;
                     DmRig.pattern(one, (int) (stripe % n) + 1, devPos);
                     want[i] = one[0];
                 }
