@@ -161,7 +161,7 @@ public final class Report {
             Map<String, String> p = new TreeMap<>(s.params());
             p.put("entries", "1");
             Score one = find(s.benchmark(), s.threads(), p);
-            out.add(new Pair(s.param("entries") + " entries", s, one, ratio(s, one)));
+            out.add(new Pair("entries=" + s.param("entries"), s, one, ratio(s, one)));
         }
         return out;
     }

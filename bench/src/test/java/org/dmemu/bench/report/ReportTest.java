@@ -143,7 +143,7 @@ class ReportTest {
         assertTrue(md.startsWith("# title\n"));
         assertTrue(md.contains("| linear | read | 4 KiB | 1 | 800 k | 3125 | 0.800x | 0.889x |\n"), md);
         assertTrue(md.contains("| error | read | 4 KiB | 1 | 9.00 M | (35156) | – | – |\n"), md);
-        assertTrue(md.contains("| 10000 entries | 400 k ops/s | 1.00 M ops/s | 0.400x |\n"), md);
+        assertTrue(md.contains("| entries=10000 | 400 k ops/s | 1.00 M ops/s | 0.400x |\n"), md);
         assertTrue(md.contains("| DmStrategyBench.read size=4096 target=linear 2t÷1t | 1.20 M | 800 k | 1.50x | 1.50x | 2.00x |\n"), md);
         assertTrue(md.contains("| internalize doc=version | 600 k ops/s | 10.0 k ops/s | 60.0x |\n"), md);
         assertTrue(md.contains("| version | 250 k | 4.00 |\n"), md);
