@@ -456,7 +456,7 @@ public final class DeviceMapper {
             if (t.fast) {
                 long bufEnd = bufStart + bufLen;
                 long[] ends = t.ends;
-                for (int i = t.firstEndingAfter(blkno); i < arr.length; i++) {
+                for (int i = t.firstEndingAfter(reader, blkno); i < arr.length; i++) {
                     DmTableEntry en = arr[i];
                     long ts = en.start << Buf.DEV_BSHIFT;
                     if (ts >= bufEnd) {
