@@ -26,8 +26,13 @@ public final class DiskIoctls {
     public static final long DIOCSDINFO = iow(102, DisklabelCodec.SIZEOF);
     /** {@code DIOCWDINFO = _IOW('d', 103, struct disklabel)}: 0x81986467. */
     public static final long DIOCWDINFO = iow(103, DisklabelCodec.SIZEOF);
-    /** {@code DIOCGPARTINFO = _IOR('d', 104, struct partinfo)}: 0x40206468. */
-    public static final long DIOCGPARTINFO = ior(104, SIZEOF_PARTINFO);
+    /**
+     * {@code DIOCGPARTINFO = _IOW('d', 104, struct partinfo)}: 0x80206468. A "get" encoded as
+     * {@code _IOW}: sys/dkio.h rev 1.26 defines it only under {@code _KERNEL}, for callers inside
+     * the kernel (the callee fills the caller's structure). Issued from user space the argument
+     * is copied in and nothing is copied back.
+     */
+    public static final long DIOCGPARTINFO = iow(104, SIZEOF_PARTINFO);
     /** {@code DIOCWLABEL = _IOW('d', 109, int)}: 0x8004646D. */
     public static final long DIOCWLABEL = iow(109, 4);
     /** {@code DIOCGDEFLABEL = _IOR('d', 114, struct disklabel)}: 0x41986472. */

@@ -14,7 +14,7 @@ class LabelledDiskTest {
         assertEquals(0x41986465L, DiskIoctls.DIOCGDINFO);
         assertEquals(0x81986466L, DiskIoctls.DIOCSDINFO);
         assertEquals(0x81986467L, DiskIoctls.DIOCWDINFO);
-        assertEquals(0x40206468L, DiskIoctls.DIOCGPARTINFO);
+        assertEquals(0x80206468L, DiskIoctls.DIOCGPARTINFO);
         assertEquals(0x8004646DL, DiskIoctls.DIOCWLABEL);
         assertEquals(0x41986472L, DiskIoctls.DIOCGDEFLABEL);
         assertEquals(0x80046476L, DiskIoctls.DIOCCACHESYNC);
