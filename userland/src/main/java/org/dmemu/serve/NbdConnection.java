@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.dmemu.kern.DiskHandle;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
@@ -48,13 +49,15 @@ final class NbdConnection implements Runnable {
     /** {@code MAXPHYS} on amd64: the largest single transfer physio hands to a strategy routine. */
     static final int MAXPHYS = 64 * 1024;
     /** Worker threads per connection (requests served at once). */
-    static final int WORKERS = 4;
+    static final int WORKERS = Integer.getInteger("dmemu.nbd.workers", 4);
     /** Request slots per connection: the reader may read ahead this many requests. */
-    private static final int SLOTS = 2 * WORKERS;
+    private static final int SLOTS = 16;
     /** A slot's data buffer starts at, and after a larger request shrinks back to, this size. */
     private static final int SLOT_BUFFER = 256 * 1024;
     /** A slot keeps a data buffer grown by a large request up to this size. */
     private static final int KEEP_BUFFER = 4 * 1024 * 1024;
+    /** A slot's direct reply buffer grows up to this size; larger replies are sent from the heap. */
+    private static final int DIRECT_MAX = 2 * 1024 * 1024;
     /** The read-ahead buffer of the socket's input. */
     private static final int INPUT_BUFFER = 512 * 1024;
     private static final int REQUEST_HEADER = 28;
@@ -75,14 +78,19 @@ final class NbdConnection implements Runnable {
     /** The size announced in the handshake; requests are checked against it. */
     private long exportSize;
 
-    /** Serializes the replies on the socket. */
-    private final Object sendLock = new Object();
+    /** Replies ready to be sent; whoever holds {@link #sending} sends them. */
+    private final BlockingQueue<Request> replies = new ArrayBlockingQueue<>(SLOTS);
+    private final AtomicBoolean sending = new AtomicBoolean();
+    /** Set when the socket failed: replies are dropped, the reader stops. */
+    private volatile boolean broken;
     /** Serializes the read-modify-writes of partial sectors. */
     private final Object rmwLock = new Object();
     private final BlockingQueue<Request> free = new ArrayBlockingQueue<>(SLOTS);
     private final BlockingQueue<Request> work = new ArrayBlockingQueue<>(SLOTS + WORKERS);
     private final Thread[] workers = new Thread[WORKERS];
     private int started;
+    /** Slots created so far (lazily, up to {@link #SLOTS}); only the reader touches this. */
+    private int slots;
     /** Requests handed to a worker and not yet answered; guarded by {@link #idle}. */
     private final Object idle = new Object();
     private int pending;
@@ -192,10 +200,8 @@ final class NbdConnection implements Runnable {
     private void sendOut() throws IOException {
         ByteBuffer b = ByteBuffer.wrap(outBytes.toByteArray());
         outBytes.reset();
-        synchronized (sendLock) {
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
+        while (b.hasRemaining()) {
+            ch.write(b);
         }
     }
 
@@ -342,11 +348,13 @@ final class NbdConnection implements Runnable {
 
     // ---- transmission ----
 
-    /** A request slot: the parsed request, its data buffer, its buf and its reply header. */
+    /** A request slot: the parsed request, its data buffer, its buf and its reply. */
     private static final class Request {
         final Buf bp = new Buf();
         final ByteBuffer header = ByteBuffer.allocateDirect(16);
         final ByteBuffer[] vec = new ByteBuffer[2];
+        /** Reply data is copied here by the worker, so that sending it copies nothing more. */
+        ByteBuffer direct;
         byte[] data = new byte[0];
         ByteBuffer dataView = ByteBuffer.wrap(data);
         byte[] bounce = new byte[0];
@@ -357,6 +365,8 @@ final class NbdConnection implements Runnable {
         long length;
         /** An error decided by the reader (an oversized write whose payload was skipped). */
         int early;
+        /** The reply's data, or null for a reply without data. */
+        ByteBuffer replyData;
 
         byte[] dataBuffer(int len) {
             if (data.length < len) {
@@ -368,6 +378,8 @@ final class NbdConnection implements Runnable {
 
         /** After the reply: gives back a buffer grown past {@link #KEEP_BUFFER}. */
         void trim() {
+            replyData = null;
+            vec[1] = null;
             if (data.length > KEEP_BUFFER) {
                 data = new byte[SLOT_BUFFER];
                 dataView = ByteBuffer.wrap(data);
@@ -379,9 +391,6 @@ final class NbdConnection implements Runnable {
     }
 
     private void transmission() throws IOException {
-        for (int i = 0; i < SLOTS; i++) {
-            free.add(new Request());
-        }
         while (true) {
             try {
                 need(REQUEST_HEADER);
@@ -402,7 +411,10 @@ final class NbdConnection implements Runnable {
             if (type == CMD_FLUSH) {
                 waitIdle();
             }
-            Request r = take(free);
+            Request r = free.poll();
+            if (r == null) {
+                r = slots < SLOTS ? newSlot() : take(free);
+            }
             r.type = type;
             r.flags = flags;
             r.handle = handle;
@@ -423,19 +435,24 @@ final class NbdConnection implements Runnable {
                 }
             }
             server.requestStarted();
+            synchronized (idle) {
+                pending++;
+            }
             if (type == CMD_FLUSH) {
-                // Nothing is in flight: sync and answer here, before reading further requests.
+                // Nothing else is in flight: sync and answer here, before reading further requests.
                 complete(r);
             } else {
-                synchronized (idle) {
-                    pending++;
-                }
                 if (started < WORKERS && started < pending) {
                     startWorker();
                 }
                 work.add(r);
             }
         }
+    }
+
+    private Request newSlot() {
+        slots++;
+        return new Request();
     }
 
     private void startWorker() {
@@ -452,29 +469,79 @@ final class NbdConnection implements Runnable {
                 return;
             }
             complete(r);
-            synchronized (idle) {
-                pending--;
-                idle.notifyAll();
+        }
+    }
+
+    /** Serves one request and queues its reply; a failure closes the connection. */
+    private void complete(Request r) {
+        try {
+            serve(r);
+        } catch (RuntimeException e) {
+            // The device misbehaved: the connection is over (the reader stops at the closed channel).
+            broken = true;
+            closeChannel();
+            r.replyData = null;
+        }
+        send(r);
+    }
+
+    /**
+     * Queues {@code r}'s reply and, unless another thread is sending already (it will send this
+     * reply too), sends the queued replies, each with one gathering write, releasing their slots.
+     * So no worker waits for the socket while another one writes: it goes on to its next request.
+     */
+    private void send(Request r) {
+        replies.add(r);
+        while (sending.compareAndSet(false, true)) {
+            try {
+                Request x;
+                while ((x = replies.poll()) != null) {
+                    write(x);
+                    release(x);
+                }
+            } finally {
+                sending.set(false);
+            }
+            if (replies.isEmpty()) {
+                return;
             }
         }
     }
 
-    /** Serves and answers one request, then puts its slot back. A broken socket closes it. */
-    private void complete(Request r) {
+    private void write(Request x) {
+        if (broken) {
+            return;
+        }
         try {
-            serve(r);
-        } catch (IOException | RuntimeException e) {
-            // The reply could not be sent (or the device misbehaved): the connection is over.
-            // Closing the channel stops the reader; the other requests fail fast.
+            if (x.replyData == null) {
+                ByteBuffer h = x.header;
+                while (h.hasRemaining()) {
+                    ch.write(h);
+                }
+            } else {
+                ByteBuffer d = x.replyData;
+                while (d.hasRemaining()) {
+                    ch.write(x.vec);
+                }
+            }
+        } catch (IOException e) {
+            // The client is gone: stop the reader; the other replies are dropped.
+            broken = true;
             closeChannel();
-        } finally {
-            r.trim();
-            free.add(r);
-            server.requestDone();
         }
     }
 
-    /** Waits until every request handed to a worker has been answered. */
+    private void release(Request x) {
+        x.trim();
+        free.add(x);
+        server.requestDone();
+        synchronized (idle) {
+            pending--;
+            idle.notifyAll();
+        }
+    }
+
+    /** Waits until every request received so far has been answered. */
     private void waitIdle() {
         boolean interrupted = false;
         synchronized (idle) {
@@ -531,8 +598,8 @@ final class NbdConnection implements Runnable {
         }
     }
 
-    /** Serves one request (not DISC) and sends its reply. */
-    private void serve(Request r) throws IOException {
+    /** Serves one request (not DISC) and prepares its reply. */
+    private void serve(Request r) {
         long offset = r.offset;
         long length = r.length;
         switch (r.type) {
@@ -579,26 +646,29 @@ final class NbdConnection implements Runnable {
         return offset >= 0 && offset <= size && length <= size - offset;
     }
 
-    /** A simple reply, followed by {@code len} bytes of the slot's data: one gathering write. */
-    private void reply(Request r, int error, int len) throws IOException {
+    /**
+     * Prepares a simple reply, followed by {@code len} bytes of the slot's data (copied into the
+     * slot's direct buffer here, outside the sending, when it fits).
+     */
+    private void reply(Request r, int error, int len) {
         ByteBuffer h = r.header;
         h.clear();
         h.putInt(SIMPLE_REPLY_MAGIC).putInt(error).putLong(r.handle).flip();
-        synchronized (sendLock) {
-            if (len == 0) {
-                while (h.hasRemaining()) {
-                    ch.write(h);
-                }
-            } else {
-                ByteBuffer d = r.dataView;
-                d.clear().limit(len);
-                r.vec[0] = h;
-                r.vec[1] = d;
-                while (d.hasRemaining()) {
-                    ch.write(r.vec);
-                }
-            }
+        if (len == 0) {
+            r.replyData = null;
+            return;
         }
+        ByteBuffer d = r.dataView;
+        d.clear().limit(len);
+        if (len <= DIRECT_MAX) {
+            if (r.direct == null || r.direct.capacity() < len) {
+                r.direct = ByteBuffer.allocateDirect(Math.max(len, SLOT_BUFFER));
+            }
+            d = r.direct.clear().put(d).flip();
+        }
+        r.vec[0] = h;
+        r.vec[1] = d;
+        r.replyData = d;
     }
 
     private int writeZeroes(Request r, long offset, long length) {
