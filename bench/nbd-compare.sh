@@ -11,7 +11,11 @@
 # Both export the same LEN sectors. It checks that both return identical bytes, then times
 # nbdcopy reading the whole export to null: and writing it from a file, alternating the servers
 # (ABBA order) for N rounds (default 5) after one untimed warm-up round (dmemu's JIT), and
-# reports the median MiB/s and the ratio dmemu ÷ nbdkit (goal for reads: ≥ 1.0x).
+# reports the median MiB/s and the ratio dmemu ÷ nbdkit (goal for reads: ≥ 1.0x). A third row
+# times the write with nbdcopy --flush (NBD_CMD_FLUSH at the end): dmemu syncs the image
+# (FileChannel.force) when a client disconnects and nbdcopy waits for that, nbdkit's file plugin
+# does not sync on disconnect, so the plain write row compares a synced write with an unsynced
+# one; with --flush both servers sync.
 # --jfr FILE records a Java Flight Recording of the dmemu server (for profiling).
 #
 # The client runs with $NBDCOPY_OPTS (default "--connections=1": dmemu does not advertise
@@ -119,12 +123,12 @@ cmp -s "$tmp/a.bin" "$tmp/b.bin" || { echo "nbd-compare: nbdkit returned differe
 rm -f "$tmp/a.bin" "$tmp/b.bin"
 
 now() { date +%s.%N; }
-# time_copy SRC DST → seconds
+# time_copy SRC DST [EXTRA-OPTION] → seconds
 time_copy() {
     local t0 t1
     t0="$(now)"
     # shellcheck disable=SC2086
-    nbdcopy $nbdcopy_opts "$1" "$2"
+    nbdcopy $nbdcopy_opts ${3:-} "$1" "$2"
     t1="$(now)"
     echo "$t1 - $t0" | bc -l
 }
@@ -133,14 +137,16 @@ time_copy() {
 time_copy "$uri_d" null: >/dev/null; time_copy "$uri_k" null: >/dev/null
 time_copy "$tmp/src.bin" "$uri_d" >/dev/null; time_copy "$tmp/src.bin" "$uri_k" >/dev/null
 
-declare -a rd rk wd wk
+declare -a rd rk wd wk fd fk
 for i in $(seq 1 "$runs"); do
     if [ $((i % 2)) = 1 ]; then
         rd+=("$(time_copy "$uri_d" null:)"); rk+=("$(time_copy "$uri_k" null:)")
         wd+=("$(time_copy "$tmp/src.bin" "$uri_d")"); wk+=("$(time_copy "$tmp/src.bin" "$uri_k")")
+        fd+=("$(time_copy "$tmp/src.bin" "$uri_d" --flush)"); fk+=("$(time_copy "$tmp/src.bin" "$uri_k" --flush)")
     else
         rk+=("$(time_copy "$uri_k" null:)"); rd+=("$(time_copy "$uri_d" null:)")
         wk+=("$(time_copy "$tmp/src.bin" "$uri_k")"); wd+=("$(time_copy "$tmp/src.bin" "$uri_d")")
+        fk+=("$(time_copy "$tmp/src.bin" "$uri_k" --flush)"); fd+=("$(time_copy "$tmp/src.bin" "$uri_d" --flush)")
     fi
 done
 
@@ -156,6 +162,7 @@ round_ratios() {
 }
 md_r="$(median "${rd[@]}")"; mk_r="$(median "${rk[@]}")"
 md_w="$(median "${wd[@]}")"; mk_w="$(median "${wk[@]}")"
+md_f="$(median "${fd[@]}")"; mk_f="$(median "${fk[@]}")"
 report="$(
     echo "NBD comparison: $((bytes / 1048576)) MiB export (linear, offset $offset sectors), $runs alternating rounds"
     echo "client: nbdcopy $(nbdcopy --version 2>/dev/null | head -1 | awk '{print $2}') ${nbdcopy_opts:-(defaults)}; servers: dmemu serve, $(nbdkit --version | head -1) file + offset filter"
@@ -166,9 +173,12 @@ report="$(
         "$(echo "$mk_r / $md_r" | bc -l)" "$(round_ratios rd rk)"
     printf '| write (file → nbdcopy) | %.0f | %.0f | %.2fx | %s |\n' "$(mibs "$md_w")" "$(mibs "$mk_w")" \
         "$(echo "$mk_w / $md_w" | bc -l)" "$(round_ratios wd wk)"
+    printf '| write + flush (nbdcopy --flush) | %.0f | %.0f | %.2fx | %s |\n' "$(mibs "$md_f")" "$(mibs "$mk_f")" \
+        "$(echo "$mk_f / $md_f" | bc -l)" "$(round_ratios fd fk)"
     echo
     echo "read seconds:  dmemu ${rd[*]}; nbdkit ${rk[*]}"
     echo "write seconds: dmemu ${wd[*]}; nbdkit ${wk[*]}"
+    echo "write + flush seconds: dmemu ${fd[*]}; nbdkit ${fk[*]}"
 )"
 echo "$report"
 [ -n "$out" ] && echo "$report" >"$out"
