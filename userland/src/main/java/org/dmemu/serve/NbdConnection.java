@@ -329,8 +329,13 @@ final class NbdConnection implements Runnable {
         return false;
     }
 
+    /**
+     * The transmission flags. {@code CAN_MULTI_CONN}: every connection to an export writes through
+     * the same dm device, and a flush ({@code DIOCCACHESYNC}) syncs every backing disk of its
+     * active table, so a flush on one connection also covers the writes completed on the others.
+     */
     private static int transmissionFlags() {
-        return FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_WRITE_ZEROES;
+        return FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_WRITE_ZEROES | FLAG_CAN_MULTI_CONN;
     }
 
     private void optReply(int opt, int type, byte[] payload) throws IOException {
