@@ -49,9 +49,9 @@ final class NbdConnection implements Runnable {
     /** {@code MAXPHYS} on amd64: the largest single transfer physio hands to a strategy routine. */
     static final int MAXPHYS = 64 * 1024;
     /** Worker threads per connection (requests served at once). */
-    static final int WORKERS = Integer.getInteger("dmemu.nbd.workers", 4);
+    static final int WORKERS = 4;
     /** Request slots per connection: the reader may read ahead this many requests. */
-    private static final int SLOTS = 16;
+    private static final int SLOTS = 2 * WORKERS;
     /** A slot's data buffer starts at, and after a larger request shrinks back to, this size. */
     private static final int SLOT_BUFFER = 256 * 1024;
     /** A slot keeps a data buffer grown by a large request up to this size. */
