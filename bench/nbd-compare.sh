@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/nbd-compare.sh — the same image over NBD from dmemu and from nbdkit, same client.
 #
-#   bench/nbd-compare.sh [--size MIB] [--runs N] [--offset SECTORS] [--out FILE] [--keep] [--jfr FILE]
+#   bench/nbd-compare.sh [--size MIB] [--runs N] [--warmup N] [--offset SECTORS] [--out FILE] [--keep] [--jfr FILE]
 #
 # Builds an image of SIZE MiB (default 256) of random bytes (its first MiB zero, so no MBR or
 # disklabel is found and /dev/wd1a is the whole disk), then serves the same bytes two ways:
@@ -10,7 +10,8 @@
 #   nbdkit: nbdkit file IMAGE --filter=offset offset=OFFSET*512 range=LEN*512.
 # Both export the same LEN sectors. It checks that both return identical bytes, then times
 # nbdcopy reading the whole export to null: and writing it from a file, alternating the servers
-# (ABBA order) for N rounds (default 5) after one untimed warm-up round (dmemu's JIT), and
+# (ABBA order) for N rounds (default 5) after --warmup untimed rounds (default 3: dmemu's JIT
+# compiles the hot loops of the serve daemon over the first two or three copies), and
 # reports the median MiB/s and the ratio dmemu ÷ nbdkit (goal for reads: ≥ 1.0x). A third row
 # times the write with nbdcopy --flush (NBD_CMD_FLUSH at the end): dmemu syncs the image
 # (FileChannel.force) when a client disconnects and nbdcopy waits for that, nbdkit's file plugin
@@ -26,6 +27,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 size_mib=256
 runs=5
+warmup=3
 offset=384
 out=""
 keep=0
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --size) size_mib="${2:?--size needs MiB}"; shift ;;
         --runs) runs="${2:?--runs needs a count}"; shift ;;
+        --warmup) warmup="${2:?--warmup needs a count}"; shift ;;
         --offset) offset="${2:?--offset needs sectors}"; shift ;;
         --out) out="${2:?--out needs a file}"; shift ;;
         --keep) keep=1 ;;
@@ -43,7 +46,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-case "$size_mib$runs$offset" in *[!0-9]*) echo "nbd-compare: --size, --runs, --offset take integers" >&2; exit 2 ;; esac
+case "$size_mib$runs$warmup$offset" in *[!0-9]*) echo "nbd-compare: --size, --runs, --warmup, --offset take integers" >&2; exit 2 ;; esac
 [ "$size_mib" -ge 2 ] || { echo "nbd-compare: --size must be at least 2 MiB" >&2; exit 2; }
 for tool in nbdkit nbdcopy nbdinfo; do
     command -v "$tool" >/dev/null || { echo "nbd-compare: $tool is not installed" >&2; exit 69; }
@@ -133,9 +136,11 @@ time_copy() {
     echo "$t1 - $t0" | bc -l
 }
 
-# One untimed round: the dmemu server's JIT warms up here, not in the first timed run.
-time_copy "$uri_d" null: >/dev/null; time_copy "$uri_k" null: >/dev/null
-time_copy "$tmp/src.bin" "$uri_d" >/dev/null; time_copy "$tmp/src.bin" "$uri_k" >/dev/null
+# Untimed rounds: the dmemu server's JIT warms up here, not in the timed runs.
+for _ in $(seq 1 "$warmup"); do
+    time_copy "$uri_d" null: >/dev/null; time_copy "$uri_k" null: >/dev/null
+    time_copy "$tmp/src.bin" "$uri_d" >/dev/null; time_copy "$tmp/src.bin" "$uri_k" >/dev/null
+done
 
 declare -a rd rk wd wk fd fk
 for i in $(seq 1 "$runs"); do
@@ -164,7 +169,7 @@ md_r="$(median "${rd[@]}")"; mk_r="$(median "${rk[@]}")"
 md_w="$(median "${wd[@]}")"; mk_w="$(median "${wk[@]}")"
 md_f="$(median "${fd[@]}")"; mk_f="$(median "${fk[@]}")"
 report="$(
-    echo "NBD comparison: $((bytes / 1048576)) MiB export (linear, offset $offset sectors), $runs alternating rounds"
+    echo "NBD comparison: $((bytes / 1048576)) MiB export (linear, offset $offset sectors), $runs alternating rounds after $warmup untimed"
     echo "client: nbdcopy $(nbdcopy --version 2>/dev/null | head -1 | awk '{print $2}') ${nbdcopy_opts:-(defaults)}; servers: dmemu serve, $(nbdkit --version | head -1) file + offset filter"
     echo
     echo "| op | dmemu MiB/s (median) | nbdkit MiB/s (median) | dmemu ÷ nbdkit (medians) | per-round ratio: median (min–max) |"
