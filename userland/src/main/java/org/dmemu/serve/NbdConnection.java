@@ -25,9 +25,10 @@ import org.dmemu.sys.Errno;
  * <p>Transmission is pipelined: the connection's thread only reads and parses requests (and the
  * payloads of writes) and hands each one, in a reusable {@link Request} slot, to one of
  * {@link #WORKERS} worker threads of the connection, which runs it through the strategy routine
- * and sends its reply; replies may leave out of order (the protocol allows it, the handle tells
- * them apart), each written whole under a lock with one gathering write. So reading the next
- * requests, the I/O of several requests and the sending of replies overlap. {@code NBD_CMD_FLUSH}
+ * and queues its reply; whichever thread finds no one sending sends the queued replies, each
+ * whole with one gathering write, while the others go on serving. Replies may leave out of order
+ * (the protocol allows it, the handle tells them apart). So reading the next requests, the I/O
+ * of several requests and the sending of replies overlap. {@code NBD_CMD_FLUSH}
  * waits until every request received before it has been answered, then syncs the device and
  * answers: it covers every write completed before it arrived. {@code NBD_CMD_DISC}, the end of the
  * input and a broken connection all stop the reading; the requests in flight finish (and are
