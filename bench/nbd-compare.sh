@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/nbd-compare.sh — the same image over NBD from dmemu and from nbdkit, same client.
 #
-#   bench/nbd-compare.sh [--size MIB] [--runs N] [--offset SECTORS] [--out FILE] [--keep] [--jfr FILE]
+#   bench/nbd-compare.sh [--size MIB] [--runs N] [--warmup N] [--offset SECTORS] [--out FILE] [--keep] [--jfr FILE]
 #
 # Builds an image of SIZE MiB (default 256) of random bytes (its first MiB zero, so no MBR or
 # disklabel is found and /dev/wd1a is the whole disk), then serves the same bytes two ways:
@@ -10,8 +10,13 @@
 #   nbdkit: nbdkit file IMAGE --filter=offset offset=OFFSET*512 range=LEN*512.
 # Both export the same LEN sectors. It checks that both return identical bytes, then times
 # nbdcopy reading the whole export to null: and writing it from a file, alternating the servers
-# (ABBA order) for N rounds (default 5) after one untimed warm-up round (dmemu's JIT), and
-# reports the median MiB/s and the ratio dmemu ÷ nbdkit (goal for reads: ≥ 1.0x).
+# (ABBA order) for N rounds (default 5) after --warmup untimed rounds (default 3: dmemu's JIT
+# compiles the hot loops of the serve daemon over the first two or three copies), and
+# reports the median MiB/s and the ratio dmemu ÷ nbdkit (goal for reads: ≥ 1.0x). A third row
+# times the write with nbdcopy --flush (NBD_CMD_FLUSH at the end): dmemu syncs the image
+# (FileChannel.force) when a client disconnects and nbdcopy waits for that, nbdkit's file plugin
+# does not sync on disconnect, so the plain write row compares a synced write with an unsynced
+# one; with --flush both servers sync.
 # --jfr FILE records a Java Flight Recording of the dmemu server (for profiling).
 #
 # The client runs with $NBDCOPY_OPTS (default "--connections=1": dmemu does not advertise
@@ -22,6 +27,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 size_mib=256
 runs=5
+warmup=3
 offset=384
 out=""
 keep=0
@@ -30,6 +36,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --size) size_mib="${2:?--size needs MiB}"; shift ;;
         --runs) runs="${2:?--runs needs a count}"; shift ;;
+        --warmup) warmup="${2:?--warmup needs a count}"; shift ;;
         --offset) offset="${2:?--offset needs sectors}"; shift ;;
         --out) out="${2:?--out needs a file}"; shift ;;
         --keep) keep=1 ;;
@@ -39,7 +46,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-case "$size_mib$runs$offset" in *[!0-9]*) echo "nbd-compare: --size, --runs, --offset take integers" >&2; exit 2 ;; esac
+case "$size_mib$runs$warmup$offset" in *[!0-9]*) echo "nbd-compare: --size, --runs, --warmup, --offset take integers" >&2; exit 2 ;; esac
 [ "$size_mib" -ge 2 ] || { echo "nbd-compare: --size must be at least 2 MiB" >&2; exit 2; }
 for tool in nbdkit nbdcopy nbdinfo; do
     command -v "$tool" >/dev/null || { echo "nbd-compare: $tool is not installed" >&2; exit 69; }
@@ -119,28 +126,32 @@ cmp -s "$tmp/a.bin" "$tmp/b.bin" || { echo "nbd-compare: nbdkit returned differe
 rm -f "$tmp/a.bin" "$tmp/b.bin"
 
 now() { date +%s.%N; }
-# time_copy SRC DST → seconds
+# time_copy SRC DST [EXTRA-OPTION] → seconds
 time_copy() {
     local t0 t1
     t0="$(now)"
     # shellcheck disable=SC2086
-    nbdcopy $nbdcopy_opts "$1" "$2"
+    nbdcopy $nbdcopy_opts ${3:-} "$1" "$2"
     t1="$(now)"
     echo "$t1 - $t0" | bc -l
 }
 
-# One untimed round: the dmemu server's JIT warms up here, not in the first timed run.
-time_copy "$uri_d" null: >/dev/null; time_copy "$uri_k" null: >/dev/null
-time_copy "$tmp/src.bin" "$uri_d" >/dev/null; time_copy "$tmp/src.bin" "$uri_k" >/dev/null
+# Untimed rounds: the dmemu server's JIT warms up here, not in the timed runs.
+for _ in $(seq 1 "$warmup"); do
+    time_copy "$uri_d" null: >/dev/null; time_copy "$uri_k" null: >/dev/null
+    time_copy "$tmp/src.bin" "$uri_d" >/dev/null; time_copy "$tmp/src.bin" "$uri_k" >/dev/null
+done
 
-declare -a rd rk wd wk
+declare -a rd rk wd wk fd fk
 for i in $(seq 1 "$runs"); do
     if [ $((i % 2)) = 1 ]; then
         rd+=("$(time_copy "$uri_d" null:)"); rk+=("$(time_copy "$uri_k" null:)")
         wd+=("$(time_copy "$tmp/src.bin" "$uri_d")"); wk+=("$(time_copy "$tmp/src.bin" "$uri_k")")
+        fd+=("$(time_copy "$tmp/src.bin" "$uri_d" --flush)"); fk+=("$(time_copy "$tmp/src.bin" "$uri_k" --flush)")
     else
         rk+=("$(time_copy "$uri_k" null:)"); rd+=("$(time_copy "$uri_d" null:)")
         wk+=("$(time_copy "$tmp/src.bin" "$uri_k")"); wd+=("$(time_copy "$tmp/src.bin" "$uri_d")")
+        fk+=("$(time_copy "$tmp/src.bin" "$uri_k" --flush)"); fd+=("$(time_copy "$tmp/src.bin" "$uri_d" --flush)")
     fi
 done
 
@@ -156,8 +167,9 @@ round_ratios() {
 }
 md_r="$(median "${rd[@]}")"; mk_r="$(median "${rk[@]}")"
 md_w="$(median "${wd[@]}")"; mk_w="$(median "${wk[@]}")"
+md_f="$(median "${fd[@]}")"; mk_f="$(median "${fk[@]}")"
 report="$(
-    echo "NBD comparison: $((bytes / 1048576)) MiB export (linear, offset $offset sectors), $runs alternating rounds"
+    echo "NBD comparison: $((bytes / 1048576)) MiB export (linear, offset $offset sectors), $runs alternating rounds after $warmup untimed"
     echo "client: nbdcopy $(nbdcopy --version 2>/dev/null | head -1 | awk '{print $2}') ${nbdcopy_opts:-(defaults)}; servers: dmemu serve, $(nbdkit --version | head -1) file + offset filter"
     echo
     echo "| op | dmemu MiB/s (median) | nbdkit MiB/s (median) | dmemu ÷ nbdkit (medians) | per-round ratio: median (min–max) |"
@@ -166,9 +178,12 @@ report="$(
         "$(echo "$mk_r / $md_r" | bc -l)" "$(round_ratios rd rk)"
     printf '| write (file → nbdcopy) | %.0f | %.0f | %.2fx | %s |\n' "$(mibs "$md_w")" "$(mibs "$mk_w")" \
         "$(echo "$mk_w / $md_w" | bc -l)" "$(round_ratios wd wk)"
+    printf '| write + flush (nbdcopy --flush) | %.0f | %.0f | %.2fx | %s |\n' "$(mibs "$md_f")" "$(mibs "$mk_f")" \
+        "$(echo "$mk_f / $md_f" | bc -l)" "$(round_ratios fd fk)"
     echo
     echo "read seconds:  dmemu ${rd[*]}; nbdkit ${rk[*]}"
     echo "write seconds: dmemu ${wd[*]}; nbdkit ${wk[*]}"
+    echo "write + flush seconds: dmemu ${fd[*]}; nbdkit ${fk[*]}"
 )"
 echo "$report"
 [ -n "$out" ] && echo "$report" >"$out"

@@ -60,6 +60,7 @@ public final class NbdProto {
     public static final int FLAG_SEND_FUA = 8;
     public static final int FLAG_SEND_TRIM = 32;
     public static final int FLAG_SEND_WRITE_ZEROES = 64;
+    public static final int FLAG_CAN_MULTI_CONN = 256;
 
     /** Commands. */
     public static final int CMD_READ = 0;

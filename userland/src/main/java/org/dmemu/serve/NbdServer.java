@@ -3,9 +3,9 @@ package org.dmemu.serve;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -16,11 +16,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP listener speaking the NBD protocol (newstyle, fixed) for an {@link NbdExports}.
- * One thread per connection from a bounded pool ({@link #MAX_CONNECTIONS}); a connection that
- * finds the pool full is closed at once.
+ * One reading thread per connection from a bounded pool ({@link #MAX_CONNECTIONS}), plus the
+ * connection's own {@link NbdConnection#WORKERS} worker threads; a connection that finds the pool
+ * full is closed at once.
  *
  * <p>Stopping ({@link #close()}): the listener closes, every connection stops reading new
- * requests, the request being served completes and is answered, then each connection flushes
+ * requests, the requests being served complete and are answered, then each connection flushes
  * and closes its device.
  *
  * <p>Differences from NetBSD: not a NetBSD component (see {@link NbdConnection}).
@@ -29,7 +30,8 @@ public final class NbdServer implements AutoCloseable {
     /** The most connections served at once. */
     public static final int MAX_CONNECTIONS = 64;
 
-    private final ServerSocket listener;
+    private final ServerSocketChannel listener;
+    private final InetSocketAddress bound;
     private final NbdExports exports;
     private final ExecutorService pool;
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
@@ -41,9 +43,10 @@ public final class NbdServer implements AutoCloseable {
     /** Binds {@code bind:port} (port 0 = an ephemeral port) and starts accepting. */
     public NbdServer(InetAddress bind, int port, NbdExports exports) throws IOException {
         this.exports = exports;
-        this.listener = new ServerSocket();
-        listener.setReuseAddress(true);
+        this.listener = ServerSocketChannel.open();
+        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         listener.bind(new InetSocketAddress(bind, port), 64);
+        this.bound = (InetSocketAddress) listener.getLocalAddress();
         this.pool = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "nbd-conn");
@@ -57,17 +60,18 @@ public final class NbdServer implements AutoCloseable {
 
     /** The address actually bound (with the ephemeral port resolved). */
     public InetSocketAddress address() {
-        return (InetSocketAddress) listener.getLocalSocketAddress();
+        return bound;
     }
 
     private void acceptLoop() {
         while (!closing) {
-            Socket s;
+            SocketChannel s;
             try {
                 s = listener.accept();
-            } catch (SocketException e) {
-                return; // closed
             } catch (IOException e) {
+                if (closing || !listener.isOpen()) {
+                    return; // closed
+                }
                 continue;
             }
             NbdConnection c = new NbdConnection(s, exports, this);

@@ -12,7 +12,11 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.dmemu.sys.Errno;
 import org.dmemu.testutil.MemDisk;
 import org.junit.jupiter.api.AfterEach;
@@ -63,7 +67,8 @@ class NbdProtocolTest {
             ByteBuffer b = ByteBuffer.wrap((byte[]) info[1]);
             assertEquals(INFO_EXPORT, b.getShort(0));
             assertEquals(4096, b.getLong(2));
-            assertEquals(FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_WRITE_ZEROES, b.getShort(10));
+            assertEquals(FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_WRITE_ZEROES
+                    | FLAG_CAN_MULTI_CONN, b.getShort(10));
             Object[] bs = c.optReply(OPT_INFO);
             assertEquals(INFO_BLOCK_SIZE, ByteBuffer.wrap((byte[]) bs[1]).getShort(0));
             assertEquals(REP_ACK, c.optReply(OPT_INFO)[0]);
@@ -79,7 +84,8 @@ class NbdProtocolTest {
         try (NbdTestClient c = new NbdTestClient(server.address())) {
             c.option(OPT_EXPORT_NAME, "d".getBytes(StandardCharsets.UTF_8));
             assertEquals(1 << 20, c.in.readLong());
-            assertEquals(FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_WRITE_ZEROES,
+            assertEquals(FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_WRITE_ZEROES
+                    | FLAG_CAN_MULTI_CONN,
                     c.in.readUnsignedShort());
             c.size = 1 << 20;
             assertArrayEquals(new byte[512], c.read(0, 512));
@@ -145,6 +151,44 @@ class NbdProtocolTest {
         }
         assertEquals(1, disk.closes);
         assertEquals(3, disk.syncs, "flushed on disconnect");
+    }
+
+    @Test
+    void pipelined_oneReplyPerHandle_flushAnsweredAfterEveryEarlierWrite() throws IOException {
+        int n = 32;
+        int sz = 32 * 1024;
+        byte[] data = new byte[n * sz];
+        new Random(5).nextBytes(data);
+        try (NbdTestClient c = NbdTestClient.go(server.address(), "d")) {
+            Set<Long> writes = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                writes.add(c.request(CMD_WRITE, 0, (long) i * sz, sz, Arrays.copyOfRange(data, i * sz, (i + 1) * sz)));
+            }
+            long flush = c.request(CMD_FLUSH, 0, 0, 0, null);
+            Map<Long, Integer> reads = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                reads.put(c.request(CMD_READ, 0, (long) i * sz, sz, null), i);
+            }
+            Set<Long> seen = new HashSet<>();
+            for (int k = 0; k < 2 * n + 1; k++) {
+                assertEquals(SIMPLE_REPLY_MAGIC, c.in.readInt());
+                assertEquals(0, c.in.readInt());
+                long h = c.in.readLong();
+                assertTrue(seen.add(h), "one reply per handle");
+                if (h == flush) {
+                    assertTrue(seen.containsAll(writes), "the flush is answered after every write sent before it");
+                    assertEquals(1, disk.syncs);
+                } else if (reads.containsKey(h)) {
+                    int i = reads.get(h);
+                    byte[] b = new byte[sz];
+                    c.in.readFully(b);
+                    assertArrayEquals(Arrays.copyOfRange(data, i * sz, (i + 1) * sz), b, "read " + i);
+                } else {
+                    assertTrue(writes.contains(h), "unknown handle " + h);
+                }
+            }
+            assertArrayEquals(data, disk.bytes);
+        }
     }
 
     @Test

@@ -127,6 +127,11 @@ final class NbdTestClient implements AutoCloseable {
     public void close() throws IOException {
         try {
             request(CMD_DISC, 0, 0, 0, null);
+            // As libnbd does: wait until the server has finished (flushed, closed the device)
+            // and closed the connection.
+            while (in.read() >= 0) {
+                // nothing is expected after DISC
+            }
         } catch (IOException ignored) {
             // already gone
         }
