@@ -248,12 +248,13 @@ public final class Disk implements AutoCloseable {
                 finish(bp, Errno.EINVAL, depth, "bounds_check_with_label: d_secpercyl 0 -> EINVAL");
                 return;
             }
-            long ls = labelSector;
-            long nsec = (bcount + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
-            if (!bp.isRead() && blkno + poff <= ls && blkno + poff + nsec > ls
-                    && !ld.guard().writable()) {
-                refuseLabelWrite(bp, part, blkno + poff, nsec, ls, depth);
-                return;
+            if (!bp.isRead()) {
+                long ls = labelSector;
+                long nsec = (bcount + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
+                if (blkno + poff <= ls && blkno + poff + nsec > ls && !ld.guard().writable()) {
+                    refuseLabelWrite(bp, part, blkno + poff, nsec, ls, depth);
+                    return;
+                }
             }
         } else if (part != RAW_PART && !bp.isRead() && !wlabel) {
             // bounds_check_with_label: on RAW_PART == 3 ports the label sits in partition c
