@@ -207,6 +207,49 @@ public final class Disk implements AutoCloseable {
     public void strategy(int part, Buf bp, int depth) {
         int bcount = bp.bcount();
         long blkno = bp.blkno();
+        if (trace == null && bcount > 0 && (bcount & (secsize - 1)) == 0 && blkno >= 0) {
+            // The plain case, kept small enough for the JIT to inline into the caller: a
+            // whole-sector transfer inside the partition, a read or a write clear of the
+            // label sector. Anything else goes through the complete routine below.
+            long sz = (bcount + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
+            long pos;
+            if (part == RAW_PART) {
+                if (blkno + sz > rawBlocks) {
+                    checkedStrategy(part, bp, depth);
+                    return;
+                }
+                pos = (blkno >> blkshift) * secsize;
+            } else {
+                DiskPartition[] lp = label;
+                if (part >= lp.length || labelled == null || secpercyl == 0) {
+                    checkedStrategy(part, bp, depth);
+                    return;
+                }
+                DiskPartition p = lp[part];
+                long poff = p.offset();
+                long ls = labelSector;
+                if (blkno + sz > p.size() << blkshift
+                        || (!bp.isRead() && blkno + poff <= ls && blkno + poff + sz > ls)) {
+                    checkedStrategy(part, bp, depth);
+                    return;
+                }
+                pos = ((blkno >> blkshift) + poff) * secsize;
+            }
+            if (bp.isRead() ? store.read(pos, bp.data(), bp.dataOffset(), bcount)
+                    : store.write(pos, bp.data(), bp.dataOffset(), bcount)) {
+                bp.setResid(0);
+            } else {
+                finish(bp, Errno.EIO, depth, null);
+            }
+            return;
+        }
+        checkedStrategy(part, bp, depth);
+    }
+
+    /** {@code dk_strategy} with every check, truncation and trace line (the general case). */
+    private void checkedStrategy(int part, Buf bp, int depth) {
+        int bcount = bp.bcount();
+        long blkno = bp.blkno();
         if ((bcount & (secsize - 1)) != 0 || blkno < 0) {
             finish(bp, Errno.EINVAL, depth, "dk_translate: EINVAL (not whole sectors or blkno < 0)");
             return;
@@ -248,12 +291,13 @@ public final class Disk implements AutoCloseable {
                 finish(bp, Errno.EINVAL, depth, "bounds_check_with_label: d_secpercyl 0 -> EINVAL");
                 return;
             }
-            long ls = labelSector;
-            long nsec = (bcount + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
-            if (!bp.isRead() && blkno + poff <= ls && blkno + poff + nsec > ls
-                    && !ld.guard().writable()) {
-                refuseLabelWrite(bp, part, blkno + poff, nsec, ls, depth);
-                return;
+            if (!bp.isRead()) {
+                long ls = labelSector;
+                long nsec = (bcount + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
+                if (blkno + poff <= ls && blkno + poff + nsec > ls && !ld.guard().writable()) {
+                    refuseLabelWrite(bp, part, blkno + poff, nsec, ls, depth);
+                    return;
+                }
             }
         } else if (part != RAW_PART && !bp.isRead() && !wlabel) {
             // bounds_check_with_label: on RAW_PART == 3 ports the label sits in partition c

@@ -41,6 +41,14 @@ import org.dmemu.sys.Trace;
  * </ul>
  */
 public final class DeviceMapper {
+    /**
+     * Loads {@link Trace} even when tracing is off. {@code Trace} is in the signature of
+     * {@link DmTarget#strategy}; while the class is not loaded, the JIT refuses to inline a call
+     * whose signature names it ("unloaded signature classes"), and every untraced strategy call
+     * would pay a real call into the target.
+     */
+    private static final Class<Trace> TRACE_LOADED = Trace.class;
+
     private final Object lock = new Object();
     private final DmDevList devs = new DmDevList();
     private final DmTargetList targets;

@@ -19,7 +19,9 @@ import org.dmemu.sys.Buf;
  * ascending order and disjoint ({@code start[i] + length[i] <= start[i+1]}) and small enough
  * that byte offsets cannot overflow. If so, {@link DeviceMapper#dmstrategy} finds the first
  * entry touching the buf by binary search over {@link #ends} and visits only the entries the
- * buf overlaps: lookup cost grows with log(entries), flat up to 10,000 entries and beyond.
+ * buf overlaps: lookup cost grows with log(entries). Before searching, it checks the entry the
+ * same thread found last time (a per-thread hint in its {@link Reader}), so repeated or
+ * sequential I/O finds its entry in O(1) whatever the table size.
  * Otherwise (overlapping, unsorted, or near-2^64 values) it walks the list like NetBSD, with
  * NetBSD's exact uint64 arithmetic, so double issue and wrap-around behave as in C.
  * Either way the entries visited and their order are the same as NetBSD's.
