@@ -2,6 +2,7 @@ package org.dmemu.libdevmapper;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.dmemu.dev.dm.NetbsdDm;
 import org.dmemu.libdm.LibdmCmd;
 import org.dmemu.libdm.LibdmDev;
 import org.dmemu.libdm.LibdmIter;
@@ -279,7 +280,7 @@ public final class DmTask {
         }
         long flags = 0;
         if (minor >= 0) {
-            flags |= LibdmTask.DM_PERSISTENT_DEV_FLAG;
+            flags |= NetbsdDm.DM_PERSISTENT_DEV_FLAG;
             task.setMinor(minor);
         }
         if (devName != null) {
@@ -289,22 +290,22 @@ public final class DmTask {
             task.setUuid(uuid);
         }
         if (type == Type.SUSPEND) {
-            flags |= LibdmTask.DM_SUSPEND_FLAG;
+            flags |= NetbsdDm.DM_SUSPEND_FLAG;
         }
         if (noFlush) {
-            flags |= LibdmTask.DM_NOFLUSH_FLAG;
+            flags |= NetbsdDm.DM_NOFLUSH_FLAG;
         }
         if (readOnly) {
-            flags |= LibdmTask.DM_READONLY_FLAG;
+            flags |= NetbsdDm.DM_READONLY_FLAG;
         }
         if (skipLockfs) {
-            flags |= LibdmTask.DM_SKIP_LOCKFS_FLAG;
+            flags |= NetbsdDm.DM_SKIP_LOCKFS_FLAG;
         }
         if (queryInactive) {
             if (lib.dmVersionMinor < 16) {
                 lib.err.print("WARNING: Inactive table query unsupported by kernel.  It will use live table.\n");
             }
-            flags |= LibdmTask.DM_QUERY_INACTIVE_TABLE_FLAG;
+            flags |= NetbsdDm.DM_QUERY_INACTIVE_TABLE_FLAG;
         }
         task.setFlags(flags);
         if (newname != null) {
@@ -319,7 +320,7 @@ public final class DmTask {
         if (e != 0) {
             if (e == 2 && (type == Type.INFO || type == Type.MKNODES || type == Type.STATUS)) {
                 toDmi(task);
-                dmiFlags &= ~LibdmTask.DM_EXISTS_FLAG;
+                dmiFlags &= ~NetbsdDm.DM_EXISTS_FLAG;
                 return true;
             }
             lib.logError("ioctl " + type.command + " call failed with errno " + e + "\n");
@@ -408,14 +409,14 @@ public final class DmTask {
         if (!haveDmi) {
             return null;
         }
-        boolean exists = (dmiFlags & LibdmTask.DM_EXISTS_FLAG) != 0;
+        boolean exists = (dmiFlags & NetbsdDm.DM_EXISTS_FLAG) != 0;
         if (!exists) {
             return new Info(false, false, false, false, 0, 0, 0, 0, false, 0);
         }
-        return new Info(true, (dmiFlags & LibdmTask.DM_SUSPEND_FLAG) != 0,
-                (dmiFlags & LibdmTask.DM_ACTIVE_PRESENT_FLAG) != 0,
-                (dmiFlags & LibdmTask.DM_INACTIVE_PRESENT_FLAG) != 0, dmiOpenCount, dmiEventNr,
-                Libdevmapper.dmBlockMajor(), dmiMinor, (dmiFlags & LibdmTask.DM_READONLY_FLAG) != 0,
+        return new Info(true, (dmiFlags & NetbsdDm.DM_SUSPEND_FLAG) != 0,
+                (dmiFlags & NetbsdDm.DM_ACTIVE_PRESENT_FLAG) != 0,
+                (dmiFlags & NetbsdDm.DM_INACTIVE_PRESENT_FLAG) != 0, dmiOpenCount, dmiEventNr,
+                Libdevmapper.dmBlockMajor(), dmiMinor, (dmiFlags & NetbsdDm.DM_READONLY_FLAG) != 0,
                 (int) dmiTargetCount);
     }
 

@@ -1,5 +1,7 @@
 package org.dmemu.libdm;
 
+import static org.dmemu.dev.dm.NetbsdDm.*;
+
 import java.util.OptionalLong;
 import java.util.Set;
 import org.dmemu.kern.IoctlResult;
@@ -33,30 +35,6 @@ public final class LibdmTask {
     /** The commands of {@code cmd_ver[]}: they get {@code version = [4, 0, 0]}. */
     static final Set<String> CMD_VER = Set.of("version", "targets", "create", "info", "mknodes", "names",
             "suspend", "remove", "rename", "resume", "clear", "deps", "reload", "status", "table");
-
-    /** Key names of netbsd-dm.h. */
-    public static final String DM_IOCTL_COMMAND = "command";
-    public static final String DM_IOCTL_VERSION = "version";
-    public static final String DM_IOCTL_OPEN = "open_count";
-    public static final String DM_IOCTL_MINOR = "minor";
-    public static final String DM_IOCTL_NAME = "name";
-    public static final String DM_IOCTL_UUID = "uuid";
-    public static final String DM_IOCTL_TARGET_COUNT = "target_count";
-    public static final String DM_IOCTL_EVENT = "event_nr";
-    public static final String DM_IOCTL_FLAGS = "flags";
-    public static final String DM_IOCTL_CMD_DATA = "cmd_data";
-
-    /** Flag bits of netbsd-dm.h. */
-    public static final int DM_READONLY_FLAG = 0x1;
-    public static final int DM_SUSPEND_FLAG = 0x2;
-    public static final int DM_EXISTS_FLAG = 0x4;
-    public static final int DM_PERSISTENT_DEV_FLAG = 0x8;
-    public static final int DM_STATUS_TABLE_FLAG = 0x10;
-    public static final int DM_ACTIVE_PRESENT_FLAG = 0x20;
-    public static final int DM_INACTIVE_PRESENT_FLAG = 0x40;
-    public static final int DM_SKIP_LOCKFS_FLAG = 0x400;
-    public static final int DM_NOFLUSH_FLAG = 0x800;
-    public static final int DM_QUERY_INACTIVE_TABLE_FLAG = 0x1000;
 
     private PropDictionary dict;
 
