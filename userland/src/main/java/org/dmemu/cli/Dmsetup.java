@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.dmemu.libdevmapper.DmTask;
 import org.dmemu.libdevmapper.DmTask.Type;
 import org.dmemu.libdevmapper.Libdevmapper;
@@ -337,27 +338,20 @@ public final class Dmsetup {
         return (int) (neg ? -v : v);
     }
 
+    /**
+     * The short options as dmsetup's getopt_long table pairs them with long ones; -y, -G, -U and
+     * -M are accepted and change nothing NetBSD sends or prints.
+     */
+    private static final Map<Character, String> SHORT_TO_LONG = Map.ofEntries(
+            Map.entry('c', "columns"), Map.entry('C', "columns"), Map.entry('f', "force"),
+            Map.entry('r', "readonly"), Map.entry('j', "major"), Map.entry('m', "minor"),
+            Map.entry('n', "notable"), Map.entry('o', "options"), Map.entry('O', "sort"),
+            Map.entry('v', "verbose"), Map.entry('u', "uuid"));
+
     private void shortOption(char c, String v) throws Unsupported {
-        switch (c) {
-            case 'c', 'C' -> columns = true;
-            case 'f' -> force = true;
-            case 'r' -> readOnly = true;
-            case 'j' -> {
-                majorSet = true;
-                majorArg = atoi(v);
-            }
-            case 'm' -> {
-                minorSet = true;
-                minorArg = atoi(v);
-            }
-            case 'n' -> notable = true;
-            case 'o' -> optionsSet = true;
-            case 'O' -> sortSet = true;
-            case 'v' -> verbose++;
-            case 'u' -> uuid = v;
-            default -> {
-                // -y, -G, -U, -M: accepted, not transmitted on NetBSD
-            }
+        String name = SHORT_TO_LONG.get(c);
+        if (name != null) {
+            longOption(name, v);
         }
     }
 
