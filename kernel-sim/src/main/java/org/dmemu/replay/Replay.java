@@ -89,9 +89,9 @@ public final class Replay {
                     case "--disk" -> disks.add(DiskSpec.parse(value(args, ++i, a)));
                     case "--targets" -> {
                         for (String t : value(args, ++i, a).split(",")) {
-                            if (!t.equals("delay") && !t.equals("flakey")) {
+                            if (!t.equals("delay") && !t.equals("flakey") && !t.equals("crypt")) {
                                 throw new IllegalArgumentException("--targets: unknown target '" + t
-                                        + "' (extra targets: delay, flakey)");
+                                        + "' (extra targets: delay, flakey, crypt)");
                             }
                             targets.add(t);
                         }

@@ -55,6 +55,6 @@ public final class DmTableEntry {
     @Override
     public String toString() {
         return Long.toUnsignedString(start) + " " + Long.toUnsignedString(length) + " " + target.name()
-                + (params == null ? "" : " " + params);
+                + (params == null ? "" : " " + target.redactParams(params));
     }
 }

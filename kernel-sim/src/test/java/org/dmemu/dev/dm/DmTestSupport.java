@@ -30,6 +30,11 @@ public class DmTestSupport implements AutoCloseable {
         this(Set.of(), false);
     }
 
+    /** Wraps a kernel booted by the caller (own disks, trace). */
+    public DmTestSupport(Kernel k) {
+        this.k = k;
+    }
+
     public DmTestSupport(Set<String> extra, boolean strict) {
         try {
             k = Kernel.boot(new KernelConfig(List.of(new DiskSpec("wd0", "mem:8M", 512), new DiskSpec("wd1", "mem:8M", 512),

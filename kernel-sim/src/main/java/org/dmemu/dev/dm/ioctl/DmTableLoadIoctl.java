@@ -85,7 +85,7 @@ public final class DmTableLoadIoctl implements DmIoctlHandler {
                     }
                 }
                 dm.trace(3, "dm_table_init: " + Long.toUnsignedString(start) + " " + Long.toUnsignedString(length) + " "
-                        + type + " \"" + params + "\"" + (en.pdevMaps().isEmpty() ? "" : " -> dm_pdev_insert "
+                        + type + " \"" + target.redactParams(params) + "\"" + (en.pdevMaps().isEmpty() ? "" : " -> dm_pdev_insert "
                         + en.pdevMaps().stream().map(p -> p.name() + " (" + p.udevName() + ")").toList()));
             }
         }

@@ -61,6 +61,14 @@ public interface DmTarget {
         return 0;
     }
 
+    /**
+     * The params as trace lines and log messages may show them: a target whose params hold a
+     * secret (crypt's key) hides it here. Default: unchanged.
+     */
+    default String redactParams(String params) {
+        return params;
+    }
+
     /** {@code max_argc}: 0 = the default {@value org.dmemu.dev.dm.NetbsdDm#DM_MAX_ARGC}. */
     default int maxArgc() {
         return 0;

@@ -10,7 +10,7 @@ import java.util.Set;
  *
  * <p>Built in (order = {@code targets} reply order): linear 1.0.2, striped 1.0.3, error 1.0.0,
  * zero 1.0.0. delay and flakey are appended (in that order) only when the kernel config names
- * them. Module autoload always fails (no module loader).
+ * them; crypt (Linux's table syntax, not a NetBSD target) after them, likewise. Module autoload always fails (no module loader).
  *
  * <p>Differences from NetBSD: target reference counts are not kept (no module unload).
  */
@@ -30,11 +30,14 @@ public final class DmTargetList {
         if (extra.contains("flakey")) {
             l.targets.add(new DmTargetFlakey());
         }
+        if (extra.contains("crypt")) {
+            l.targets.add(new DmTargetCrypt());
+        }
         return l;
     }
 
     /** The names {@link #builtins} accepts as extras. */
-    public static final Set<String> EXTRAS = Set.of("delay", "flakey");
+    public static final Set<String> EXTRAS = Set.of("delay", "flakey", "crypt");
 
     /** {@code dm_target_lookup(name)}: exact match, or null (also for a null name). */
     public DmTarget lookup(String name) {
