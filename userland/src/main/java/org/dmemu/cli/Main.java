@@ -36,6 +36,8 @@ public final class Main {
                 org.dmemu.disklabel.tool.MkdiskTool::run);
         register("proplib", "proplib tools: canon (re-externalize a plist as libprop does)",
                 org.dmemu.proplib.tool.ProplibTool::run);
+        register("cryptsetup", "open/close/status LUKS1, LUKS2 and plain dm-crypt volumes (needs serve --targets crypt)",
+                org.dmemu.cryptsetup.Cryptsetup::run);
         register("bench", "run the JMH benchmark suite (handled by the ./dmemu launcher)", Main::benchHint);
     }
 

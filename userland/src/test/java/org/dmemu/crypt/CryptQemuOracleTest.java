@@ -159,6 +159,23 @@ class CryptQemuOracleTest {
         assertEquals(Errno.NONE, k.deviceMapper().lastHandlerErrno(), d.getString(NetbsdDm.DM_IOCTL_COMMAND));
     }
 
+    /** The active table of {@code name} as one line, key shown (the kernel's reply). */
+    static String table(Kernel k, String name) {
+        PropDictionary d = req("table", name, null);
+        d.setUint32(NetbsdDm.DM_IOCTL_FLAGS, NetbsdDm.DM_STATUS_TABLE_FLAG);
+        byte[] x = PropKern.externalizeRequest(d);
+        var r = k.ioctl(Kernel.CONTROL, NetbsdDm.NETBSD_DM_IOCTL, x, x.length);
+        assertEquals(0, r.errno());
+        try {
+            PropDictionary rep = PropKern.internalizeReply(r.out(), r.out().length);
+            PropDictionary e = (PropDictionary) rep.getArray(NetbsdDm.DM_IOCTL_CMD_DATA).get(0);
+            return e.getUint64(NetbsdDm.DM_TABLE_START).orElse(-1) + " " + e.getUint64(NetbsdDm.DM_TABLE_LENGTH).orElse(-1)
+                    + " " + e.getString(NetbsdDm.DM_TABLE_TYPE) + " " + e.getString(NetbsdDm.DM_TABLE_PARAMS);
+        } catch (PropKern.PropKernException ex) {
+            throw new AssertionError(ex);
+        }
+    }
+
     static Errno io(Kernel k, boolean read, long blkno, byte[] data) throws Exception {
         Buf bp = new Buf().setup(read ? Buf.B_READ : Buf.B_WRITE, blkno, data, 0, data.length);
         try (DiskHandle h = k.open("/dev/mapper/c")) {

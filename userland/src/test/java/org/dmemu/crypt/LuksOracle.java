@@ -37,6 +37,11 @@ record LuksOracle(String cipher, byte[] key, long payloadSectors, int sectorSize
             cipher = c.group(2);
             ss = Integer.parseInt(c.group(3));
         }
+        Tools.Run plain = Tools.run(List.of("cryptsetup", "luksDump", image.toString()), null, 60);
+        Matcher sec = Pattern.compile("\\n\\s*sector:\\s*(\\d+) \\[bytes\\]").matcher(plain.out());
+        if (sec.find()) {
+            ss = Integer.parseInt(sec.group(1));
+        }
         int at = out.indexOf("MK dump:");
         if (at < 0) {
             at = out.indexOf("Volume key:");
