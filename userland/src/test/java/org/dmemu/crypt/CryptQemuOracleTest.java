@@ -36,7 +36,6 @@ class CryptQemuOracleTest {
     /** qemu-img create options → the dm-crypt spec cryptsetup reports. */
     private static final String[][] COMBOS = {
         {"cipher-alg=aes-256,cipher-mode=xts,ivgen-alg=plain64", "aes-xts-plain64"},
-        {"cipher-alg=aes-128,cipher-mode=cbc,ivgen-alg=essiv,ivgen-hash-alg=sha256", "aes-cbc-essiv:sha256"},
         {"cipher-alg=serpent-256,cipher-mode=xts,ivgen-alg=plain64", "serpent-xts-plain64"},
         {"cipher-alg=twofish-128,cipher-mode=cbc,ivgen-alg=essiv,ivgen-hash-alg=sha256", "twofish-cbc-essiv:sha256"},
         {"cipher-alg=cast5-128,cipher-mode=cbc,ivgen-alg=plain64", "cast5-cbc-plain64"},
@@ -61,7 +60,7 @@ class CryptQemuOracleTest {
         Tools.require("cryptsetup");
         Path pw = dir.resolve("pw");
         Files.writeString(pw, "oracle-pass");
-        ExecutorService ex = Executors.newFixedThreadPool(3);
+        ExecutorService ex = Executors.newFixedThreadPool(2);
         try {
             List<Future<?>> fs = new ArrayList<>();
             for (int i = 0; i < COMBOS.length; i++) {
