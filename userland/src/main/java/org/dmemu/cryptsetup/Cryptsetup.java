@@ -267,8 +267,19 @@ public final class Cryptsetup {
             DmTask task = lib.taskCreate(DmTask.Type.CREATE);
             task.setName(name);
             task.setUuid(uuid);
-            task.addTarget(0, size, "crypt", params.toString());
             if (!task.run()) {
+                return EXIT_NODEV;
+            }
+            DmTask load = lib.taskCreate(DmTask.Type.RELOAD);
+            load.setName(name);
+            load.addTarget(0, size, "crypt", params.toString());
+            params.setLength(0);
+            DmTask resume = lib.taskCreate(DmTask.Type.RESUME);
+            resume.setName(name);
+            if (!load.run() || !resume.run()) {
+                DmTask rm = lib.taskCreate(DmTask.Type.REMOVE);
+                rm.setName(name);
+                rm.run();
                 return EXIT_NODEV;
             }
         }
