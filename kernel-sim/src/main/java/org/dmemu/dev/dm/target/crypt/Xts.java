@@ -11,7 +11,8 @@ import java.nio.ByteOrder;
  * <p>Per call: the sector IVs are encrypted with the tweak key in one run; each sector's tweak
  * chain (multiplication by x in GF(2^128), little-endian, in two longs) is XORed into the data
  * and remembered; the whole run is encrypted or decrypted with the data key in one call (one
- * AES-NI loop for the JDK's AES); the remembered tweaks are XORed in again. Sectors are whole
+ * AES-NI loop for the JDK's AES) from a whitening buffer to the output (in place, the JDK
+ * would copy its input first); the remembered tweaks are XORed in again. Sectors are whole
  * blocks, so no ciphertext stealing.
  *
  * <p>Differences from NetBSD: none (no NetBSD counterpart).
@@ -22,12 +23,15 @@ public final class Xts extends ChainMode {
     private final BlockPrimitive data;
     private final BlockPrimitive tweak;
     private final long[] tweaks;
+    /** The whitened blocks: the cipher runs from here to the output (the JDK copies its input when both are one range). */
+    private final byte[] whitened;
 
     /** {@code maxBytes}: the largest run one call may transform. */
     public Xts(BlockPrimitive data, BlockPrimitive tweak, int maxBytes) {
         this.data = data;
         this.tweak = tweak;
         this.tweaks = new long[maxBytes / 8];
+        this.whitened = new byte[maxBytes];
     }
 
     @Override
@@ -41,6 +45,7 @@ public final class Xts extends ChainMode {
         tweak.encrypt(ivs, 0, ivs, 0, nsect * 16);
         int len = nsect * sectorSize;
         long[] tw = tweaks;
+        byte[] w = whitened;
         int t = 0;
         int p = 0;
         for (int s = 0; s < nsect; s++) {
@@ -48,8 +53,8 @@ public final class Xts extends ChainMode {
             long hi = (long) LONGS.get(ivs, s * 16 + 8);
             int end = p + sectorSize;
             while (p < end) {
-                LONGS.set(out, outOff + p, (long) LONGS.get(in, inOff + p) ^ lo);
-                LONGS.set(out, outOff + p + 8, (long) LONGS.get(in, inOff + p + 8) ^ hi);
+                LONGS.set(w, p, (long) LONGS.get(in, inOff + p) ^ lo);
+                LONGS.set(w, p + 8, (long) LONGS.get(in, inOff + p + 8) ^ hi);
                 tw[t++] = lo;
                 tw[t++] = hi;
                 long carry = hi >> 63;
@@ -59,9 +64,9 @@ public final class Xts extends ChainMode {
             }
         }
         if (encrypt) {
-            data.encrypt(out, outOff, out, outOff, len);
+            data.encrypt(w, 0, out, outOff, len);
         } else {
-            data.decrypt(out, outOff, out, outOff, len);
+            data.decrypt(w, 0, out, outOff, len);
         }
         t = 0;
         for (p = 0; p < len; p += 16) {
@@ -82,5 +87,6 @@ public final class Xts extends ChainMode {
         data.wipe();
         tweak.wipe();
         java.util.Arrays.fill(tweaks, 0);
+        java.util.Arrays.fill(whitened, (byte) 0);
     }
 }

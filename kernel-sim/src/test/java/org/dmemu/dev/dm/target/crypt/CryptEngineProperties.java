@@ -52,6 +52,11 @@ class CryptEngineProperties {
         }
         assertArrayEquals(whole, pieces);
         assertFalse(Arrays.equals(plain, whole));
+        byte[] back = new byte[whole.length];
+        for (int s = n - 1; s >= 0; s--) { // consecutive out-of-place calls on one engine, out of order
+            b.crypt(false, whole, s * ss, back, s * ss, ss, first + (long) s * (ss >> 9));
+        }
+        assertArrayEquals(plain, back);
         a.crypt(false, whole, 0, whole, 0, whole.length, first);
         assertArrayEquals(plain, whole);
     }
