@@ -68,6 +68,18 @@ final class JdkAes implements BlockPrimitive {
         System.arraycopy(in, inOff + len - 16, chain, 0, 16);
     }
 
+    /**
+     * The raw CBC decryption {@link #decrypt} corrects: {@code out[i] = D(in[i]) ^ in[i-1]},
+     * block 0 XORed with the 16 bytes this method copies into {@code prev} (the state carried
+     * from the previous call). The caller XORs the correction itself (XTS folds it into its
+     * tweak pass). {@code in} and {@code out} must not overlap.
+     */
+    void decryptCbcRaw(byte[] in, int inOff, byte[] out, int outOff, int len, byte[] prev) {
+        System.arraycopy(chain, 0, prev, 0, 16);
+        run(cbcDec, in, inOff, out, outOff, len);
+        System.arraycopy(in, inOff + len - 16, chain, 0, 16);
+    }
+
     private static void run(Cipher c, byte[] in, int inOff, byte[] out, int outOff, int len) {
         try {
             c.update(in, inOff, len, out, outOff);

@@ -25,6 +25,8 @@ public final class Xts extends ChainMode {
     private final long[] tweaks;
     /** The whitened blocks: the cipher runs from here to the output (the JDK copies its input when both are one range). */
     private final byte[] whitened;
+    /** The CBC state before a decryption call (see {@link JdkAes#decryptCbcRaw}). */
+    private final byte[] prev = new byte[16];
 
     /** {@code maxBytes}: the largest run one call may transform. */
     public Xts(BlockPrimitive data, BlockPrimitive tweak, int maxBytes) {
@@ -63,13 +65,27 @@ public final class Xts extends ChainMode {
                 p += 16;
             }
         }
+        t = 0;
+        p = 0;
+        if (!encrypt && data instanceof JdkAes aes) {
+            // CBC-decrypt intrinsic: out[i] = D(w[i]) ^ w[i-1]; undo the chaining and the tweak in one pass
+            aes.decryptCbcRaw(w, 0, out, outOff, len, prev);
+            LONGS.set(out, outOff, (long) LONGS.get(out, outOff) ^ (long) LONGS.get(prev, 0) ^ tw[0]);
+            LONGS.set(out, outOff + 8, (long) LONGS.get(out, outOff + 8) ^ (long) LONGS.get(prev, 8) ^ tw[1]);
+            t = 2;
+            for (p = 16; p < len; p += 16) {
+                LONGS.set(out, outOff + p, (long) LONGS.get(out, outOff + p) ^ (long) LONGS.get(w, p - 16) ^ tw[t++]);
+                LONGS.set(out, outOff + p + 8, (long) LONGS.get(out, outOff + p + 8) ^ (long) LONGS.get(w, p - 8)
+                        ^ tw[t++]);
+            }
+            return;
+        }
         if (encrypt) {
             data.encrypt(w, 0, out, outOff, len);
         } else {
             data.decrypt(w, 0, out, outOff, len);
         }
-        t = 0;
-        for (p = 0; p < len; p += 16) {
+        for (; p < len; p += 16) {
             LONGS.set(out, outOff + p, (long) LONGS.get(out, outOff + p) ^ tw[t++]);
             LONGS.set(out, outOff + p + 8, (long) LONGS.get(out, outOff + p + 8) ^ tw[t++]);
         }
