@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # bench/crypt-compare.sh [--quick]
 #
-# The crypt target's read throughput against OpenSSL in the same run: `openssl speed -evp
+# The crypt target's read throughput against OpenSSL in the same run: `openssl speed -elapsed -evp
 # aes-256-xts -bytes 4096` (one core) before and after the JMH CryptBench (one thread, 4 KiB
 # reads through dmstrategy: linear, aes-xts-plain64, aes-cbc-essiv:sha256, serpent-xts-plain64,
 # twofish-xts-plain64). Prints a table with GB/s and the ratios; writes nothing else.
+# -elapsed: openssl speed otherwise divides by its user CPU time, JMH by wall-clock time; on a
+# busy machine the two would not be comparable.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,7 +25,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 ossl() {
-    openssl speed -evp aes-256-xts -bytes 4096 -seconds "$secs" -mr 2>/dev/null | awk -F: '/^\+F:/ {print $4}'
+    openssl speed -elapsed -evp aes-256-xts -bytes 4096 -seconds "$secs" -mr 2>/dev/null | awk -F: '/^\+F:/ {print $4}'
 }
 
 o1="$(ossl)"
