@@ -66,7 +66,7 @@ class ReplayTest {
                 + "\t<key>minor</key>\n\t<integer>0x1</integer>\n\t<key>name</key>\n\t<string>v</string>\n" + VK);
         assertTrue(r.out().startsWith(want), r.out());
         assertTrue(r.out().endsWith("write /dev/mapper/v 0 1024 error=0 resid=0\n"
-                + "read /dev/wd1a 384 1024 error=0 resid=0 sha256=" + sha + "\n"
+                + "read /dev/wd1a 384 1024 open errno 16 EBUSY\n"
                 + "read /dev/rwd1d 384 1024 error=0 resid=0 sha256=" + sha + "\n"
                 + "read /dev/mapper/v 256 512 error=0 resid=512 sha256=" + zero + "\n"
                 + "read /dev/mapper/v 257 512 error=22 resid=512 sha256=" + zero + "\n"
