@@ -107,6 +107,10 @@ public final class DmPdev {
         if (d != null) {
             d.strategy(part, bp, depth);
         } else {
+            if (dm.tracing()) {
+                dm.trace(depth, "VOP_STRATEGY " + name + " (" + udevName + "): dmstrategy of the stacked device \""
+                        + lower.name() + "\" (its trace follows from depth 0)");
+            }
             dm.dmstrategy(lower, bp, name);
         }
     }
