@@ -109,9 +109,9 @@ public final class DmPdev {
         } else {
             if (dm.tracing()) {
                 dm.trace(depth, "VOP_STRATEGY " + name + " (" + udevName + "): dmstrategy of the stacked device \""
-                        + lower.name() + "\" (its trace follows from depth 0)");
+                        + lower.name() + "\"");
             }
-            dm.dmstrategy(lower, bp, name);
+            dm.dmstrategyStacked(lower, bp, name, depth + 1);
         }
     }
 
