@@ -27,6 +27,7 @@ public final class ServeDaemon implements AutoCloseable {
     private final Kernel kernel;
     private final ControlServer control;
     private final NbdServer nbd;
+    private BlockIoServer blockIo; // dmemu exec's block-I/O socket (BlockIoProto)
     private boolean closed;
 
     private ServeDaemon(Kernel kernel, ControlServer control, NbdServer nbd) {
@@ -48,7 +49,14 @@ public final class ServeDaemon implements AutoCloseable {
             control = new ControlServer(controlPath,
                     (cmd, plist) -> kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length));
             NbdServer nbd = new NbdServer(nbdBind, nbdPort, new KernelExports(kernel));
-            return new ServeDaemon(kernel, control, nbd);
+            ServeDaemon d = new ServeDaemon(kernel, control, nbd);
+            try {
+                d.blockIo = new BlockIoServer(BlockIoServer.pathFor(control.path()), kernel);
+            } catch (IOException | RuntimeException e) {
+                nbd.close();
+                throw e;
+            }
+            return d;
         } catch (IOException | RuntimeException e) {
             if (control != null) {
                 control.close();
@@ -56,6 +64,11 @@ public final class ServeDaemon implements AutoCloseable {
             kernel.close();
             throw e;
         }
+    }
+
+    /** The block-I/O socket of {@code dmemu exec}. */
+    public Path blockIoPath() {
+        return blockIo.path();
     }
 
     public Kernel kernel() {
@@ -76,6 +89,7 @@ public final class ServeDaemon implements AutoCloseable {
         InetSocketAddress a = nbdAddress();
         out.println("dmemu serve: nbd " + a.getAddress().getHostAddress() + ":" + a.getPort()
                 + " (exports: every dm device with an active table, by name)");
+        out.println("dmemu serve: block-I/O socket " + blockIoPath() + " (for 'dmemu exec')");
     }
 
     /** The clean stop; safe to call twice. */
@@ -87,6 +101,9 @@ public final class ServeDaemon implements AutoCloseable {
         closed = true;
         nbd.close();
         control.close();
+        if (blockIo != null) {
+            blockIo.close();
+        }
         kernel.close();
     }
 }
