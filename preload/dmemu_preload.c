@@ -252,10 +252,17 @@ fopen64(const char *path, const char *mode)
 int
 close(int fd)
 {
+	struct dmemu_fd *e = dmemu_entry(fd);
+	uint64_t token = e != NULL && e->kind == DMEMU_DISK ? e->token : 0;
+	int r;
+
 	dmemu_lock();
 	dmemu_forget(fd);
 	dmemu_unlock();
-	return REAL(close)(fd);
+	r = REAL(close)(fd);
+	if (r == 0 && token != 0)
+		dmemu_closed(token);	/* the last close reaches the device before we return */
+	return r;
 }
 
 int

@@ -83,6 +83,7 @@ ssize_t dmemu_read(struct dmemu_fd *e, void *buf, size_t n, int positional, int6
 ssize_t dmemu_write(struct dmemu_fd *e, const void *buf, size_t n, int positional, int64_t off);
 int64_t dmemu_seek(struct dmemu_fd *e, int64_t off, int whence);
 int dmemu_fsync(struct dmemu_fd *e);
+void dmemu_closed(uint64_t token);
 int dmemu_errno(int netbsd_errno);
 
 #endif

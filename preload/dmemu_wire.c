@@ -382,7 +382,7 @@ request_fd(void)
 	if (req_fd < 0)
 		return -1;
 	/* Keep it out of the way of programs that expect the lowest free number. */
-	int high = fcntl(req_fd, F_DUPFD_CLOEXEC, 512);
+	int high = REAL(fcntl)(req_fd, F_DUPFD_CLOEXEC, 512);
 	if (high >= 0) {
 		REAL(close)(req_fd);
 		req_fd = high;
@@ -399,6 +399,7 @@ request_fd(void)
 #define BIO_SEEK 5
 #define BIO_IOCTL 6
 #define BIO_FSYNC 7
+#define BIO_CLOSED 8
 #define BIO_MAX (1024u * 1024u)
 
 static void
@@ -625,7 +626,7 @@ write_file(const char *path, const void *p, size_t n)
 
 /* --log: NNNNNN.request (the bytes at pref_plist); returns the number or 0. */
 static unsigned
-log_request(unsigned long cmd, const void *p, size_t n)
+log_request(const void *p, size_t n)
 {
 	char path[4200];
 
@@ -644,13 +645,6 @@ log_request(unsigned long cmd, const void *p, size_t n)
 		}
 		(void)!REAL(write)(fd, p, n);
 		REAL(close)(fd);
-		snprintf(path, sizeof(path), "%s/%06u.cmd", log_dir, k);
-		{
-			char c[64];
-			int m = snprintf(c, sizeof(c), "pid %ld cmd 0x%08lx pref_len %zu\n", (long)getpid(), cmd, n);
-
-			write_file(path, c, (size_t)m);
-		}
 		return k;
 	}
 	return 0;
@@ -688,7 +682,7 @@ control_fd(int fd, struct dmemu_fd *e)
 	s = connect_to(control_path, 1);
 	if (s < 0)
 		return -1;
-	flags = fcntl(fd, F_GETFD);
+	flags = REAL(fcntl)(fd, F_GETFD);
 	if (REAL(dup3)(s, fd, (flags >= 0 && (flags & FD_CLOEXEC)) ? O_CLOEXEC : 0) < 0) {
 		REAL(close)(s);
 		return -1;
@@ -731,7 +725,7 @@ dmemu_control_ioctl(int fd, struct dmemu_fd *e, unsigned long cmd, void *arg)
 			return -1;
 		}
 	}
-	k = log_request(cmd, req, len);
+	k = log_request(req, len);
 	dmemu_lock();
 	c = control_fd(fd, e);
 	/* The kernel is LP64: an ILP32 request is translated, as compat_netbsd32 does. */
@@ -902,6 +896,20 @@ dmemu_fsync(struct dmemu_fd *e)
 	uint64_t v;
 
 	return simple_call(e, BIO_FSYNC, 0, 0, &v);
+}
+
+/* After a close: lets the daemon run the device's close now if it was the last one. */
+void
+dmemu_closed(uint64_t token)
+{
+	struct dmemu_fd e;
+	uint64_t v;
+	int saved = errno;
+
+	memset(&e, 0, sizeof(e));
+	e.token = token;
+	(void)simple_call(&e, BIO_CLOSED, 0, 0, &v);
+	errno = saved;
 }
 
 /* ------------------------------------------------------------ errno */

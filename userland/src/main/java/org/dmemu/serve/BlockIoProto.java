@@ -22,7 +22,7 @@ package org.dmemu.serve;
  * exactly as long as that connection: the preload library hands the connected socket to the
  * program as its file descriptor, so {@code dup}, {@code fork} and {@code close} act on it as the
  * kernel acts on a file, and the device's close routine runs when the last descriptor is gone
- * (the daemon sees end-of-file). Requests on the description ({@code READ}, {@code WRITE},
+ * (the daemon sees end-of-file; {@link #OP_CLOSED} lets the library make that synchronous). Requests on the description ({@code READ}, {@code WRITE},
  * {@code SEEK}, {@code IOCTL}, {@code FSYNC}) carry the token and may arrive on any connection
  * (the library uses one private connection per process, so forked processes never share a
  * reply stream). The file offset is kept here, in the description, so it is shared after
@@ -66,6 +66,13 @@ public final class BlockIoProto {
     public static final int OP_IOCTL = 6;
     /** {@code fsync(2)}: {@code DIOCCACHESYNC} of the device. */
     public static final int OP_FSYNC = 7;
+
+    /**
+     * After the program closed a descriptor of the file {@code token}: if that was the last one
+     * (the file's connection is at end-of-file), the file is closed before the reply, so a
+     * {@code close} is as synchronous as NetBSD's; value = 1 if it was closed.
+     */
+    public static final int OP_CLOSED = 8;
 
     /** Stat type: a block device node. */
     public static final int TYPE_BLK = 1;

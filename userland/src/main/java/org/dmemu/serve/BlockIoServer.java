@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,8 +30,9 @@ import org.dmemu.sys.Errno;
  * emulated disk nodes for the {@code dmemu exec} preload library.
  *
  * <p>Like the control socket it is created owner-only (bound inside a fresh 0700 directory,
- * made 0600, then renamed into place). Each connection is served by its own thread; the open
- * file descriptions a connection created are closed when it ends.
+ * made 0600, then renamed into place). Each connection is served by its own thread until it
+ * opens a file; from then on it only holds that file open, and {@link BlockIoLifetimes} closes
+ * the file when the connection ends.
  *
  * <p>Robustness: a frame whose payload exceeds {@link BlockIoProto#MAX_IO} (or a path longer
  * than {@link BlockIoProto#MAX_PATH}) is answered E2BIG and the connection closed; at most
@@ -53,6 +52,7 @@ public final class BlockIoServer implements AutoCloseable {
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
     private final Map<Long, BlockIoFile> files = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private final BlockIoLifetimes watcher;
     private volatile boolean closing;
 
     /** The block-I/O socket that belongs to the control socket at {@code control}. */
@@ -86,6 +86,7 @@ public final class BlockIoServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        watcher = new BlockIoLifetimes(this);
         acceptor = new Thread(this::acceptLoop, "blockio-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -118,7 +119,7 @@ public final class BlockIoServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel c) {
-        List<Long> opened = new ArrayList<>();
+        boolean handedOver = false;
         ByteBuffer hdr = ByteBuffer.allocate(BlockIoProto.REQUEST_HEADER);
         try {
             while (!closing) {
@@ -141,7 +142,10 @@ public final class BlockIoServer implements AutoCloseable {
                     return;
                 }
                 try {
-                    dispatch(c, op, arg, token, offset, (int) count, body.array(), opened);
+                    if (dispatch(c, op, arg, token, offset, (int) count, body.array())) {
+                        handedOver = true; // an open file's connection: the lifetime watcher has it now
+                        return;
+                    }
                 } catch (RuntimeException e) {
                     reply(c, Errno.EIO.number(), 0, null);
                 }
@@ -149,19 +153,16 @@ public final class BlockIoServer implements AutoCloseable {
         } catch (IOException e) {
             // client gone
         } finally {
-            clients.remove(c);
-            closeQuietly(c);
-            for (Long t : opened) {
-                BlockIoFile f = files.remove(t);
-                if (f != null) {
-                    f.close();
-                }
+            if (!handedOver) {
+                clients.remove(c);
+                closeQuietly(c);
             }
         }
     }
 
-    private void dispatch(SocketChannel c, int op, int arg, long token, long offset, int count, byte[] body,
-                          List<Long> opened) throws IOException {
+    /** Serves one request; true when it opened a file on {@code c} (which then only holds it). */
+    private boolean dispatch(SocketChannel c, int op, int arg, long token, long offset, int count, byte[] body)
+            throws IOException {
         if (op == BlockIoProto.OP_STAT || op == BlockIoProto.OP_OPEN) {
             BlockIoNodes.Node node;
             if (op == BlockIoProto.OP_STAT && body.length == 0) {
@@ -169,31 +170,34 @@ public final class BlockIoServer implements AutoCloseable {
                 node = f == null ? null : f.node();
                 if (node == null) {
                     reply(c, Errno.EBADF.number(), 0, null);
-                    return;
+                    return false;
                 }
             } else {
                 if (body.length > BlockIoProto.MAX_PATH) {
                     reply(c, Errno.ENAMETOOLONG.number(), 0, null);
-                    return;
+                    return false;
                 }
                 String p = new String(body, StandardCharsets.ISO_8859_1);
                 node = nodes.lookup(p);
                 if (node == null) {
                     reply(c, Errno.ENOENT.number(), 0, null);
-                    return;
+                    return false;
                 }
                 if (op == BlockIoProto.OP_OPEN) {
-                    open(c, p, node, arg, opened);
-                    return;
+                    return open(c, p, node, arg);
                 }
             }
             reply(c, 0, 0, stat(node));
-            return;
+            return false;
+        }
+        if (op == BlockIoProto.OP_CLOSED) {
+            reply(c, 0, watcher.checkClosed(token) ? 1 : 0, null);
+            return false;
         }
         BlockIoFile f = files.get(token);
         if (f == null) {
             reply(c, Errno.EBADF.number(), 0, null);
-            return;
+            return false;
         }
         boolean positional = (arg & 1) != 0;
         switch (op) {
@@ -220,24 +224,46 @@ public final class BlockIoServer implements AutoCloseable {
             case BlockIoProto.OP_FSYNC -> reply(c, f.fsync().number(), 0, null);
             default -> reply(c, Errno.EINVAL.number(), 0, null);
         }
+        return false;
     }
 
-    private void open(SocketChannel c, String p, BlockIoNodes.Node node, int fflag, List<Long> opened)
-            throws IOException {
+    private boolean open(SocketChannel c, String p, BlockIoNodes.Node node, int fflag) throws IOException {
         DiskHandle h;
         try {
             h = nodes.open(p, node);
         } catch (KernelException e) {
             reply(c, e.errno().number(), 0, null);
-            return;
+            return false;
         }
         long token;
         BlockIoFile f = new BlockIoFile(h, node, fflag & (BlockIoProto.FREAD | BlockIoProto.FWRITE));
         do {
             token = random.nextLong();
         } while (token == 0 || files.putIfAbsent(token, f) != null);
-        opened.add(token);
-        reply(c, 0, token, stat(node));
+        try {
+            reply(c, 0, token, stat(node));
+        } catch (IOException e) {
+            files.remove(token);
+            f.close();
+            throw e;
+        }
+        watcher.watch(c, token);
+        return true;
+    }
+
+    /** The last close of an open file: its device's close routine; the connection goes. */
+    void release(long token, SocketChannel c) {
+        BlockIoFile f = files.remove(token);
+        if (f != null) {
+            f.close();
+        }
+        clients.remove(c);
+        closeQuietly(c);
+    }
+
+    /** The open file {@code token}, or null. */
+    BlockIoFile file(long token) {
+        return files.get(token);
     }
 
     private static byte[] stat(BlockIoNodes.Node n) {
@@ -279,6 +305,7 @@ public final class BlockIoServer implements AutoCloseable {
         for (SocketChannel c : clients) {
             closeQuietly(c);
         }
+        watcher.close();
         pool.shutdown();
         try {
             if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
