@@ -39,14 +39,16 @@ public final class Exec {
     /** The subcommand, with the preload directory the launcher exported. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         String dir = System.getenv("DMEMU_PRELOAD_DIR");
-        return run(args, dir == null ? null : Path.of(dir), System.getenv(), err);
+        return run(args, dir == null ? null : Path.of(dir), System.getenv(), err, ProcessBuilder.Redirect.INHERIT);
     }
 
     /**
      * Runs {@code args} with the preload library built in {@code preloadDir} ({@code 64/} and
-     * optionally {@code 32/}), the environment {@code env} passed on.
+     * optionally {@code 32/}), the environment {@code env} passed on, its standard output to
+     * {@code stdout} (tests capture it; the other streams are inherited).
      */
-    static int run(String[] args, Path preloadDir, Map<String, String> env, PrintStream err) {
+    static int run(String[] args, Path preloadDir, Map<String, String> env, PrintStream err,
+                   ProcessBuilder.Redirect stdout) {
         String control = null;
         String log = null;
         int i = 0;
@@ -73,14 +75,14 @@ public final class Exec {
             } else if (a.startsWith("--log=")) {
                 log = a.substring("--log=".length());
             } else if (a.startsWith("-")) {
-                err.println("dmemu exec: unknown option: " + a + " (" + USAGE.substring(7) + ")");
+                err.println("dmemu exec: unknown option: " + a + "; " + USAGE);
                 return Main.EX_USAGE;
             } else {
                 break;
             }
         }
         if (i >= args.length) {
-            err.println("dmemu exec: missing PROGRAM (" + USAGE.substring(7) + ")");
+            err.println("dmemu exec: missing PROGRAM; " + USAGE);
             return Main.EX_USAGE;
         }
         List<String> command = List.of(args).subList(i, args.length);
@@ -106,7 +108,7 @@ public final class Exec {
             err.println("dmemu exec: socket path longer than 107 bytes: " + bio);
             return Main.EX_USAGE;
         }
-        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        ProcessBuilder pb = new ProcessBuilder(command).inheritIO().redirectOutput(stdout);
         Map<String, String> pe = pb.environment();
         pe.clear();
         pe.putAll(env);
