@@ -528,6 +528,19 @@ eaccess(const char *p, int mode)
 
 /* ------------------------------------------------------------ I/O */
 
+/*
+ * read/write on the control node: dmread/dmwrite -> physio -> dmstrategy,
+ * which finds no device for minor 0 and fails the buf with EIO.
+ */
+static ssize_t
+control_rw(size_t n)
+{
+	if (n == 0)
+		return 0;
+	errno = EIO;
+	return -1;
+}
+
 ssize_t
 read(int fd, void *buf, size_t n)
 {
@@ -535,10 +548,8 @@ read(int fd, void *buf, size_t n)
 
 	if (e == NULL)
 		return REAL(read)(fd, buf, n);
-	if (e->kind == DMEMU_CONTROL) {
-		errno = ENODEV;		/* dm's cdevsw has no read routine */
-		return -1;
-	}
+	if (e->kind == DMEMU_CONTROL)
+		return control_rw(n);
 	return dmemu_read(e, buf, n, 0, 0);
 }
 
@@ -559,10 +570,8 @@ write(int fd, const void *buf, size_t n)
 
 	if (e == NULL)
 		return REAL(write)(fd, buf, n);
-	if (e->kind == DMEMU_CONTROL) {
-		errno = ENODEV;
-		return -1;
-	}
+	if (e->kind == DMEMU_CONTROL)
+		return control_rw(n);
 	return dmemu_write(e, buf, n, 0, 0);
 }
 
@@ -573,10 +582,8 @@ do_pread(int fd, void *buf, size_t n, int64_t off, int sixty_four)
 
 	if (e == NULL)
 		return sixty_four ? REAL(pread64)(fd, buf, n, (off64_t)off) : REAL(pread)(fd, buf, n, (off_t)off);
-	if (e->kind == DMEMU_CONTROL) {
-		errno = ENODEV;
-		return -1;
-	}
+	if (e->kind == DMEMU_CONTROL)
+		return control_rw(n);
 	return dmemu_read(e, buf, n, 1, off);
 }
 
@@ -587,10 +594,8 @@ do_pwrite(int fd, const void *buf, size_t n, int64_t off, int sixty_four)
 
 	if (e == NULL)
 		return sixty_four ? REAL(pwrite64)(fd, buf, n, (off64_t)off) : REAL(pwrite)(fd, buf, n, (off_t)off);
-	if (e->kind == DMEMU_CONTROL) {
-		errno = ENODEV;
-		return -1;
-	}
+	if (e->kind == DMEMU_CONTROL)
+		return control_rw(n);
 	return dmemu_write(e, buf, n, 1, off);
 }
 

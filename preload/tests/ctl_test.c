@@ -113,6 +113,12 @@ main(int argc, char **argv)
 	CHECK(fd >= 0, "open /dev/mapper/control");
 	CHECK(fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 194, "fstat: character device");
 	CHECK(open("/dev/mapper/control", O_RDONLY | O_DIRECTORY) == -1 && errno == ENOTDIR, "O_DIRECTORY: ENOTDIR");
+	{
+		char x[16];
+
+		CHECK(read(fd, x, sizeof(x)) == -1 && errno == EIO, "read: EIO (dmstrategy finds no device 0)");
+		CHECK(read(fd, x, 0) == 0, "read of 0 bytes: 0");
+	}
 
 	/* version: byte-exact, in a fresh page-aligned mapping that munmap removes. */
 	r0 = dmt_ioctl(fd, dmt_request(NULL, "version", -1, NULL), &r, &n);

@@ -35,7 +35,10 @@ final class BlockIoLifetimes implements AutoCloseable {
         thread.start();
     }
 
-    /** Takes over {@code c}, the connection holding the open file {@code token}. */
+    /**
+     * Takes over {@code c}, the connection holding the open file {@code token}; called before
+     * the open's reply is sent, so a close the client makes right after it is seen.
+     */
     void watch(SocketChannel c, long token) throws IOException {
         c.configureBlocking(false);
         channels.put(token, c);
@@ -69,8 +72,8 @@ final class BlockIoLifetimes implements AutoCloseable {
             if (n == 0) {
                 return false;
             }
+            server.release(token, c); // before the channel leaves the map: see checkClosed
             channels.remove(token);
-            server.release(token, c);
             return true;
         }
     }

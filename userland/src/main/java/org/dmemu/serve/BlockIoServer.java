@@ -240,14 +240,14 @@ public final class BlockIoServer implements AutoCloseable {
         do {
             token = random.nextLong();
         } while (token == 0 || files.putIfAbsent(token, f) != null);
+        watcher.watch(c, token);
         try {
-            reply(c, 0, token, stat(node));
+            reply(c, 0, token, stat(node)); // non-blocking now: reply() loops until it is all written
         } catch (IOException e) {
-            files.remove(token);
-            f.close();
+            watcher.checkClosed(token);
+            release(token, c);
             throw e;
         }
-        watcher.watch(c, token);
         return true;
     }
 
