@@ -42,9 +42,9 @@ int fcntl64(int, int, ...);
 static int
 emulated_open(int dirfd, const char *path, int flags)
 {
-	char canon[4096];
+	char canon[4096], abs[4096];
 	struct dmemu_node n;
-	int kind = dmemu_classify(dirfd, path, canon, sizeof(canon));
+	int kind = dmemu_classify(dirfd, path, canon, sizeof(canon), abs, sizeof(abs));
 
 	if (kind == DMEMU_HOST)
 		return -2;
@@ -56,7 +56,7 @@ emulated_open(int dirfd, const char *path, int flags)
 		}
 		kind = DMEMU_DISK;
 	}
-	return dmemu_open(kind, canon, flags);
+	return dmemu_open(kind, kind == DMEMU_CONTROL ? canon : abs, flags);
 }
 
 static int
@@ -384,7 +384,7 @@ static int
 path_node(int dirfd, const char *path, struct dmemu_node *n)
 {
 	char canon[4096];
-	int kind = dmemu_classify(dirfd, path, canon, sizeof(canon));
+	int kind = dmemu_classify(dirfd, path, canon, sizeof(canon), NULL, 0);
 
 	if (kind == DMEMU_HOST)
 		return 0;

@@ -74,7 +74,7 @@ struct dmemu_fd *dmemu_entry(int fd);
 void dmemu_forget(int fd);
 void dmemu_copy(int from, int to);
 void dmemu_forget_range(unsigned first, unsigned last);
-int dmemu_classify(int dirfd, const char *path, char *canon, size_t len);
+int dmemu_classify(int dirfd, const char *path, char *canon, size_t len, char *abs, size_t abslen);
 int dmemu_open(int kind, const char *canon, int flags);
 int dmemu_stat_node(int kind, const char *canon, struct dmemu_node *n);
 int dmemu_control_ioctl(int fd, struct dmemu_fd *e, unsigned long cmd, void *arg);

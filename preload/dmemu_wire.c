@@ -162,11 +162,12 @@ is_disk_name(const char *n)
 }
 
 /*
- * namei, lexically: the absolute path of `path` (relative to dirfd) with "",
- * "." and ".." resolved, in canon; then what it names.
+ * What `path` (relative to dirfd) names, judged lexically: canon gets the
+ * absolute path with "", "." and ".." resolved, abs (if not NULL) the
+ * absolute path as spelled.
  */
 int
-dmemu_classify(int dirfd, const char *path, char *canon, size_t len)
+dmemu_classify(int dirfd, const char *path, char *canon, size_t len, char *abs, size_t abslen)
 {
 	char buf[4096];
 	size_t o = 0;
@@ -197,6 +198,11 @@ dmemu_classify(int dirfd, const char *path, char *canon, size_t len)
 		if (strncmp(path, "/", 1) != 0 || strlen(path) >= sizeof(buf))
 			return DMEMU_HOST;
 		strcpy(buf, path);
+	}
+	if (abs != NULL) {
+		if (strlen(buf) >= abslen)
+			return DMEMU_HOST;
+		strcpy(abs, buf);	/* as spelled: the daemon's namei judges it */
 	}
 	/* Collapse components into canon. */
 	for (char *s = buf; *s != '\0';) {

@@ -153,21 +153,32 @@ main(void)
 		CHECK(lseek(fd, 0, SEEK_CUR) == 4608, "fork: the child's read moved the shared offset");
 	}
 
+	/* spec_open: a block node opens once; vol0's table holds /dev/wd1a. */
+	CHECK(open("/dev/mapper/vol0", O_RDONLY) == -1 && errno == EBUSY, "a second open of /dev/mapper/vol0: EBUSY");
+	CHECK(open("/dev/wd1a", O_RDONLY) == -1 && errno == EBUSY, "open /dev/wd1a, held by vol0's table: EBUSY");
+	CHECK(open("/dev/wd0a/../wd1a", O_RDONLY) == -1 && errno == ENOTDIR, "namei: .. after a device node: ENOTDIR");
+	CHECK(node_is("/dev/mapper/rvol0", 0, 194, 1), "stat /dev/mapper/rvol0 (LVM's raw spelling): character 194,1");
+
 	/* Access modes. */
-	ro = open("/dev/wd1a", O_RDONLY);
-	CHECK(ro >= 0, "open /dev/wd1a O_RDONLY");
+	ro = open("/dev/rwd1a", O_RDONLY);
+	CHECK(ro >= 0, "open /dev/rwd1a O_RDONLY");
 	CHECK(write(ro, a, 512) == -1 && errno == EBADF, "write on O_RDONLY: EBADF");
 	{
 		unsigned char x[512];
 
 		CHECK(pread(ro, x, 512, 384 * 512 + 512) == 512 && memcmp(x, expect + 512, 512) == 0,
-		    "/dev/wd1a at sector 385 holds vol0's sector 1");
+		    "/dev/rwd1a at sector 385 holds vol0's sector 1");
 	}
 	close(ro);
 
 	/* The character node: physio, the driver checks the alignment. */
 	rfd = open("/dev/rmapper/vol0", O_RDONLY);
 	CHECK(rfd >= 0, "open /dev/rmapper/vol0");
+	{
+		int again = open("/dev/mapper/rvol0", O_RDONLY);
+
+		CHECK(again >= 0 && close(again) == 0, "a raw node opens any number of times");
+	}
 	{
 		unsigned char x[4096];
 

@@ -58,6 +58,17 @@ final class BlockIoLifetimes implements AutoCloseable {
         return poll(c, token);
     }
 
+    /**
+     * Closes every open file whose last descriptor is gone: a process that exited closed its
+     * descriptors in the host kernel, which queued their end-of-file before its parent could
+     * go on; NetBSD's exit closes them before that too.
+     */
+    void reapAll() {
+        for (Map.Entry<Long, SocketChannel> e : channels.entrySet()) {
+            poll(e.getValue(), e.getKey());
+        }
+    }
+
     private boolean poll(SocketChannel c, long token) {
         synchronized (c) {
             if (!c.isOpen()) {

@@ -6,31 +6,24 @@ import org.dmemu.dev.dm.DmDev;
 import org.dmemu.dev.dm.NetbsdDm;
 import org.dmemu.dev.dm.ioctl.DmIoctlUtil;
 import org.dmemu.kern.DiskHandle;
-import org.dmemu.kern.IoctlResult;
 import org.dmemu.kern.Kernel;
 import org.dmemu.kern.KernelException;
-import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
 
 /**
  * The device nodes of the emulated {@code /dev} that the block-I/O socket serves, as
  * {@code namei} + {@code VOP_GETATTR} and {@code spec_open} see them:
  * {@code /dev/mapper/control} (character, dm major, minor 0), {@code /dev/mapper/NAME} (block,
- * dm block major 169, the device's minor), {@code /dev/rmapper/NAME} (character, dm character
- * major 194), and every disk unit's {@code /dev/wd1a}…{@code p} (block) and
+ * dm block major 169, the device's minor), {@code /dev/rmapper/NAME} and {@code /dev/mapper/rNAME}
+ * (character, dm character major 194), and every disk unit's {@code /dev/wd1a}…{@code p} (block) and
  * {@code /dev/rwd1a}…{@code p} (character), minor {@code unit × 16 + partition}.
  *
- * <p>Opens go through {@link Kernel#open}, so the kernel's open rules apply; the character node
- * of a dm device, which {@code Kernel} does not model, is opened here with {@code dmopen}'s
- * character bit ({@link RawDm}).
+ * <p>Opens go through {@link Kernel#open}, so the kernel's namei and open rules apply.
  *
- * <p>Differences from NetBSD: {@code /dev/rmapper/NAME} is served though NetBSD's libdm only
- * makes {@code /dev/mapper/NAME} nodes (a convenience for raw I/O through physio).
+ * <p>Differences from NetBSD: {@code /dev/rmapper/NAME} is dmemu's spelling of a dm character
+ * node (see Kernel); symbolic links do not exist.
  */
 final class BlockIoNodes {
-    /** The prefix of the dm character nodes. */
-    static final String RMAPPER = "/dev/rmapper/";
-
     /** What {@code stat} reports: block or character, NetBSD major and minor. */
     record Node(int type, long major, long minor, boolean raw) {
     }
@@ -46,9 +39,14 @@ final class BlockIoNodes {
         if (path.equals(Kernel.CONTROL)) {
             return new Node(BlockIoProto.TYPE_CHR, NetbsdDm.DM_CMAJOR, 0, true);
         }
-        if (path.startsWith(Kernel.MAPPER) || path.startsWith(RMAPPER)) {
-            boolean raw = path.startsWith(RMAPPER);
-            DmDev d = dmDev(path.substring(raw ? RMAPPER.length() : Kernel.MAPPER.length()));
+        if (path.startsWith(Kernel.MAPPER) || path.startsWith(Kernel.RMAPPER)) {
+            boolean raw = path.startsWith(Kernel.RMAPPER);
+            String name = path.substring(raw ? Kernel.RMAPPER.length() : Kernel.MAPPER.length());
+            DmDev d = dmDev(name);
+            if (d == null && !raw && name.startsWith("r")) {
+                d = dmDev(name.substring(1)); // LVM's raw node /dev/mapper/rNAME
+                raw = true;
+            }
             if (d == null) {
                 return null;
             }
@@ -99,79 +97,30 @@ final class BlockIoNodes {
     }
 
     /**
-     * {@code spec_open} of a disk node: the dm block node and the disk nodes through
-     * {@link Kernel#open}, the dm character node through {@link RawDm}. The control node is not
-     * opened here (its ioctls go to the control socket): ENXIO.
+     * {@code open(2)} of a disk node: {@link Kernel#open} (namei and {@code spec_open}: a block
+     * node opens once, a raw node any number of times). The control node is not opened here
+     * (its ioctls go to the control socket): ENXIO.
      */
-    DiskHandle open(String path, Node node) throws KernelException {
+    DiskHandle open(String path) throws KernelException {
         if (path.equals(Kernel.CONTROL)) {
             throw new KernelException(Errno.ENXIO, path + ": the control node is served by the control socket");
-        }
-        if (path.startsWith(RMAPPER)) {
-            DmDev d = dmDev(path.substring(RMAPPER.length()));
-            if (d == null) {
-                throw new KernelException(Errno.ENOENT, path + ": no such device node");
-            }
-            return new RawDm(kernel.deviceMapper(), d, path);
         }
         return kernel.open(path);
     }
 
-    /**
-     * The character node of a dm device: {@code dmopen} with the character bit, {@code dmread}/
-     * {@code dmwrite} reach {@code dmstrategy} through physio, {@code dmioctl}'s disk switch.
-     */
-    private static final class RawDm implements DiskHandle {
-        private final DeviceMapper dm;
-        private final DmDev dev;
-        private final String path;
-        private boolean closed;
-
-        RawDm(DeviceMapper dm, DmDev dev, String path) {
-            this.dm = dm;
-            this.dev = dev;
-            this.path = path;
-            dm.open(dev.minor, DmDev.OPEN_CHR);
-        }
-
-        @Override
-        public String path() {
-            return path;
-        }
-
-        @Override
-        public void strategy(Buf bp) {
-            dm.dmstrategy(dev, bp, path);
-        }
-
-        @Override
-        public long mediaSize() {
-            IoctlResult r = dm.diskIoctlSwitch(dev.minor, org.dmemu.dev.disk.Dkio.DIOCGMEDIASIZE, null);
-            return r.errno() == 0 ? org.dmemu.dev.disk.Dkio.getLE(r.out(), 0, 8) : 0;
-        }
-
-        @Override
-        public int sectorSize() {
-            IoctlResult r = dm.diskIoctlSwitch(dev.minor, org.dmemu.dev.disk.Dkio.DIOCGSECTORSIZE, null);
-            return r.errno() == 0 ? (int) org.dmemu.dev.disk.Dkio.getLE(r.out(), 0, 4) : 0;
-        }
-
-        @Override
-        public Errno cacheSync() {
-            return Errno.of(dm.diskIoctlSwitch(dev.minor, org.dmemu.dev.disk.Dkio.DIOCCACHESYNC, null).errno());
-        }
-
-        @Override
-        public IoctlResult ioctl(long cmd, byte[] arg) {
-            return dm.diskIoctlSwitch(dev.minor, cmd, arg);
-        }
-
-        @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                dm.close(dev.minor, DmDev.OPEN_CHR);
+    /** The path with empty, {@code .} and {@code ..} components resolved lexically. */
+    static String canonical(String path) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String c : path.split("/")) {
+            if (c.isEmpty() || c.equals(".")) {
+                continue;
+            }
+            if (c.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(c);
             }
         }
+        return "/" + String.join("/", parts);
     }
 }

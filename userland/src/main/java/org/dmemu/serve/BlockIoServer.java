@@ -178,13 +178,13 @@ public final class BlockIoServer implements AutoCloseable {
                     return false;
                 }
                 String p = new String(body, StandardCharsets.ISO_8859_1);
-                node = nodes.lookup(p);
+                if (op == BlockIoProto.OP_OPEN) {
+                    return open(c, p, arg);
+                }
+                node = nodes.lookup(BlockIoNodes.canonical(p));
                 if (node == null) {
                     reply(c, Errno.ENOENT.number(), 0, null);
                     return false;
-                }
-                if (op == BlockIoProto.OP_OPEN) {
-                    return open(c, p, node, arg);
                 }
             }
             reply(c, 0, 0, stat(node));
@@ -227,12 +227,20 @@ public final class BlockIoServer implements AutoCloseable {
         return false;
     }
 
-    private boolean open(SocketChannel c, String p, BlockIoNodes.Node node, int fflag) throws IOException {
+    /** {@code open(2)} of {@code p} as the program spelled it (namei judges the spelling). */
+    private boolean open(SocketChannel c, String p, int fflag) throws IOException {
         DiskHandle h;
+        reapClosed();
         try {
-            h = nodes.open(p, node);
+            h = nodes.open(p);
         } catch (KernelException e) {
             reply(c, e.errno().number(), 0, null);
+            return false;
+        }
+        BlockIoNodes.Node node = nodes.lookup(BlockIoNodes.canonical(p));
+        if (node == null) { // opened, so it exists: only a spelling this lookup does not know
+            h.close();
+            reply(c, Errno.ENOENT.number(), 0, null);
             return false;
         }
         long token;
@@ -249,6 +257,15 @@ public final class BlockIoServer implements AutoCloseable {
             throw e;
         }
         return true;
+    }
+
+    /**
+     * Applies every last close that has happened (see {@link BlockIoLifetimes#reapAll}); the
+     * daemon calls it before each control request and each open, so the order of a program's
+     * exit and the next request is NetBSD's.
+     */
+    public void reapClosed() {
+        watcher.reapAll();
     }
 
     /** The last close of an open file: its device's close routine; the connection goes. */

@@ -45,13 +45,21 @@ public final class ServeDaemon implements AutoCloseable {
         ControlServer.removeStale(controlPath.toAbsolutePath()); // before the images are opened
         Kernel kernel = Kernel.boot(config);
         ControlServer control = null;
+        // last closes of exec'd programs' disk nodes are applied before each control request
+        java.util.concurrent.atomic.AtomicReference<BlockIoServer> bio = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            control = new ControlServer(controlPath,
-                    (cmd, plist) -> kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length));
+            control = new ControlServer(controlPath, (cmd, plist) -> {
+                BlockIoServer b = bio.get();
+                if (b != null) {
+                    b.reapClosed();
+                }
+                return kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length);
+            });
             NbdServer nbd = new NbdServer(nbdBind, nbdPort, new KernelExports(kernel));
             ServeDaemon d = new ServeDaemon(kernel, control, nbd);
             try {
                 d.blockIo = new BlockIoServer(BlockIoServer.pathFor(control.path()), kernel);
+                bio.set(d.blockIo);
             } catch (IOException | RuntimeException e) {
                 nbd.close();
                 throw e;

@@ -213,7 +213,7 @@ class ExecTest {
         Files.write(in, data);
         Path out = tmp.resolve("out.bin");
         List<DiskSpec> disks = List.of(DiskSpec.parse("wd0=mem:64M"), DiskSpec.parse("wd1=file:" + img));
-        try (ServeDaemon d = serve(tmp.resolve("s"), false, disks)) {
+        try (ServeDaemon d = serve(tmp.resolve("s"), true, disks)) {
             String c = d.controlPath().toString();
             assertEquals(0, dmctl(c, "", "create", "vol0"));
             assertEquals(0, dmctl(c, "0 2048 linear /dev/wd1a 384\n", "reload", "vol0"));
@@ -222,6 +222,11 @@ class ExecTest {
             assertEquals(0, w.exit(), w.err());
             Ran r = exec(d, "--", "dd", "if=/dev/mapper/vol0", "of=" + out, "bs=4k", "count=16");
             assertEquals(0, r.exit(), r.err());
+            // dd leaves its input open on descriptor 0 until exit: the exit is the last close,
+            // applied before the next open and the next control request
+            Ran again = exec(d, "--", "dd", "if=/dev/mapper/vol0", "of=/dev/null", "bs=4k", "count=1");
+            assertEquals(0, again.exit(), "the block node opens again after the last process exited");
+            assertEquals(0, dmctl(c, "", "remove", "vol0"), "remove after the readers exited");
         }
         assertArrayEquals(data, Files.readAllBytes(out), "dd read back what dd wrote");
         byte[] got = new byte[data.length];
