@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* Declared by older glibc headers only. */
@@ -618,6 +619,84 @@ __pread64_chk(int fd, void *buf, size_t n, off64_t off, size_t buflen)
 	if (dmemu_entry(fd) == NULL)
 		return REAL(__pread64_chk)(fd, buf, n, off, buflen);
 	return do_pread(fd, buf, n < buflen ? n : buflen, off, 1);
+}
+
+/* readv/writev and the positional forms: one transfer per buffer, stopping short as the kernel's uio does. */
+static ssize_t
+vector_io(struct dmemu_fd *e, const struct iovec *iov, int cnt, int writing, int positional, int64_t off)
+{
+	ssize_t total = 0;
+
+	if (cnt < 0 || cnt > 1024) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (int i = 0; i < cnt; i++) {
+		ssize_t r;
+
+		if (iov[i].iov_len == 0)
+			continue;
+		if (e->kind == DMEMU_CONTROL)
+			r = control_rw(iov[i].iov_len);
+		else if (writing)
+			r = dmemu_write(e, iov[i].iov_base, iov[i].iov_len, positional, off + total);
+		else
+			r = dmemu_read(e, iov[i].iov_base, iov[i].iov_len, positional, off + total);
+		if (r < 0)
+			return total > 0 ? total : -1;
+		total += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	return total;
+}
+
+ssize_t
+readv(int fd, const struct iovec *iov, int cnt)
+{
+	struct dmemu_fd *e = dmemu_entry(fd);
+
+	return e == NULL ? REAL(readv)(fd, iov, cnt) : vector_io(e, iov, cnt, 0, 0, 0);
+}
+
+ssize_t
+writev(int fd, const struct iovec *iov, int cnt)
+{
+	struct dmemu_fd *e = dmemu_entry(fd);
+
+	return e == NULL ? REAL(writev)(fd, iov, cnt) : vector_io(e, iov, cnt, 1, 0, 0);
+}
+
+ssize_t
+preadv(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	struct dmemu_fd *e = dmemu_entry(fd);
+
+	return e == NULL ? REAL(preadv)(fd, iov, cnt, off) : vector_io(e, iov, cnt, 0, 1, off);
+}
+
+ssize_t
+pwritev(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	struct dmemu_fd *e = dmemu_entry(fd);
+
+	return e == NULL ? REAL(pwritev)(fd, iov, cnt, off) : vector_io(e, iov, cnt, 1, 1, off);
+}
+
+ssize_t
+preadv64(int fd, const struct iovec *iov, int cnt, off64_t off)
+{
+	struct dmemu_fd *e = dmemu_entry(fd);
+
+	return e == NULL ? REAL(preadv64)(fd, iov, cnt, off) : vector_io(e, iov, cnt, 0, 1, off);
+}
+
+ssize_t
+pwritev64(int fd, const struct iovec *iov, int cnt, off64_t off)
+{
+	struct dmemu_fd *e = dmemu_entry(fd);
+
+	return e == NULL ? REAL(pwritev64)(fd, iov, cnt, off) : vector_io(e, iov, cnt, 1, 1, off);
 }
 
 off_t

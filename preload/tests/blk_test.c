@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -184,6 +185,21 @@ main(void)
 
 		CHECK(pread(rfd, x, 4096, 0) == 4096 && memcmp(x, expect, 4096) == 0, "raw pread 4096 at 0");
 		CHECK(pread(rfd, x, 100, 0) == -1 && errno == EINVAL, "raw pread of 100 bytes: EINVAL");
+	}
+	{
+		unsigned char x[1024], y[3072];
+		struct iovec v[2] = { { x, sizeof(x) }, { y, sizeof(y) } };
+
+		CHECK(preadv(rfd, v, 2, 0) == 4096 && memcmp(x, expect, 1024) == 0 && memcmp(y, expect + 1024, 3072) == 0,
+		    "raw preadv of two buffers at 0");
+	}
+	{
+		FILE *f = fopen("/dev/rmapper/vol0", "r");
+		unsigned char x[4096];
+
+		CHECK(f != NULL && fseek(f, 8192, SEEK_SET) == 0 && fread(x, 1, sizeof(x), f) == sizeof(x)
+		    && memcmp(x, expect + 8192, sizeof(x)) == 0, "fopen + fseek + fread of the raw node");
+		CHECK(f != NULL && fclose(f) == 0, "fclose");
 	}
 
 	/* remove while open is refused; after the last close it works. */

@@ -38,6 +38,10 @@ public final class Exec {
 
     /** The subcommand, with the preload directory the launcher exported. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println(USAGE);
+            return 0;
+        }
         String dir = System.getenv("DMEMU_PRELOAD_DIR");
         return run(args, dir == null ? null : Path.of(dir), System.getenv(), err, ProcessBuilder.Redirect.INHERIT);
     }
