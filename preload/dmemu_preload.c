@@ -63,7 +63,7 @@ emulated_open(int dirfd, const char *path, int flags)
 static int
 host_opened(int fd)
 {
-	if (fd >= 0) {
+	if (fd >= 0 && dmemu_known(fd)) {
 		dmemu_lock();
 		dmemu_forget(fd);
 		dmemu_unlock();
@@ -257,9 +257,11 @@ close(int fd)
 	uint64_t token = e != NULL && e->kind == DMEMU_DISK ? e->token : 0;
 	int r;
 
-	dmemu_lock();
-	dmemu_forget(fd);
-	dmemu_unlock();
+	if (dmemu_known(fd)) {
+		dmemu_lock();
+		dmemu_forget(fd);
+		dmemu_unlock();
+	}
 	r = REAL(close)(fd);
 	if (r == 0 && token != 0)
 		dmemu_closed(token);	/* the last close reaches the device before we return */

@@ -71,6 +71,7 @@ struct dmemu_node {
 void dmemu_lock(void);
 void dmemu_unlock(void);
 struct dmemu_fd *dmemu_entry(int fd);
+int dmemu_known(int fd);
 void dmemu_forget(int fd);
 void dmemu_copy(int from, int to);
 void dmemu_forget_range(unsigned first, unsigned last);

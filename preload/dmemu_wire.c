@@ -114,6 +114,13 @@ dmemu_entry(int fd)
 	return e;
 }
 
+/* Whether fd has anything to forget (no lock needed to ask). */
+int
+dmemu_known(int fd)
+{
+	return fd == req_fd || (fd >= 0 && fd < DMEMU_MAXFD && table[fd].kind != 0);
+}
+
 void
 dmemu_forget(int fd)
 {
