@@ -16,10 +16,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <dirent.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -74,6 +77,8 @@ copy_env(const char *name, char *dst, size_t len)
 		strcpy(dst, v);
 }
 
+static void adopt_inherited(void);
+
 __attribute__((constructor)) static void
 dmemu_init(void)
 {
@@ -81,6 +86,8 @@ dmemu_init(void)
 	copy_env("DMEMU_BLOCKIO", bio_path, sizeof(bio_path));
 	copy_env("DMEMU_EXEC_LOG", log_dir, sizeof(log_dir));
 	pthread_atfork(before_fork, parent_after_fork, child_after_fork);
+	if (control_path[0] != '\0')
+		adopt_inherited();
 }
 
 /* ------------------------------------------------------------ descriptors */
@@ -251,8 +258,24 @@ dmemu_classify(int dirfd, const char *path, char *canon, size_t len, char *abs, 
 
 /* ------------------------------------------------------------ sockets */
 
+static uint64_t
+random64(void)
+{
+	uint64_t v = 0;
+
+	if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v))
+		v = ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&v;
+	return v != 0 ? v : 1;
+}
+
+/*
+ * A connection to the daemon. A descriptor handed to the program is bound to
+ * an abstract name first ("dmemu-ctl-" or "dmemu-bio-" and 16 hex digits, the
+ * latter the open file's token), so that a program exec'd with it inherited
+ * can tell it is ours (adopt_inherited).
+ */
 static int
-connect_to(const char *path, int cloexec)
+connect_to(const char *path, int cloexec, const char *kind, uint64_t id)
 {
 	struct sockaddr_un a;
 	int s;
@@ -262,6 +285,18 @@ connect_to(const char *path, int cloexec)
 	s = socket(AF_UNIX, SOCK_STREAM | (cloexec ? SOCK_CLOEXEC : 0), 0);
 	if (s < 0)
 		return -1;
+	if (kind != NULL) {
+		char name[40];
+		int n = snprintf(name, sizeof(name), "dmemu-%s-%016llx", kind, (unsigned long long)id);
+
+		memset(&a, 0, sizeof(a));
+		a.sun_family = AF_UNIX;
+		memcpy(a.sun_path + 1, name, (size_t)n);
+		if (bind(s, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) != 0) {
+			REAL(close)(s);
+			return -1;
+		}
+	}
 	memset(&a, 0, sizeof(a));
 	a.sun_family = AF_UNIX;
 	strncpy(a.sun_path, path, sizeof(a.sun_path) - 1);
@@ -391,7 +426,7 @@ request_fd(void)
 {
 	if (req_fd >= 0 && req_gen == generation && inode_of(req_fd) == req_ino)
 		return req_fd;
-	req_fd = connect_to(bio_path, 1);
+	req_fd = connect_to(bio_path, 1, NULL, 0);
 	if (req_fd < 0)
 		return -1;
 	/* Keep it out of the way of programs that expect the lowest free number. */
@@ -467,6 +502,7 @@ dmemu_open(int kind, const char *canon, int flags)
 	unsigned char b[12];
 	struct bio_reply r;
 	struct dmemu_node n;
+	uint64_t token;
 	int s, acc = flags & O_ACCMODE;
 	uint32_t fflag = acc == O_RDONLY ? 1 : acc == O_WRONLY ? 2 : 3;
 
@@ -474,7 +510,9 @@ dmemu_open(int kind, const char *canon, int flags)
 		errno = ENOTDIR;
 		return -1;
 	}
-	s = connect_to(kind == DMEMU_CONTROL ? control_path : bio_path, (flags & O_CLOEXEC) != 0);
+	token = random64();
+	s = connect_to(kind == DMEMU_CONTROL ? control_path : bio_path, (flags & O_CLOEXEC) != 0,
+	    kind == DMEMU_CONTROL ? "ctl" : "bio", token);
 	if (s < 0) {
 		errno = ENXIO;
 		return -1;
@@ -490,7 +528,8 @@ dmemu_open(int kind, const char *canon, int flags)
 		n.minor = 0;
 		r.value = 0;
 	} else {
-		if (bio_call(s, BIO_OPEN, fflag, 0, 0, 0, canon, (uint32_t)strlen(canon), b, sizeof(b), &r) != 0) {
+		/* The token is ours: it names the connection (connect_to) and the open file. */
+		if (bio_call(s, BIO_OPEN, fflag, token, 0, 0, canon, (uint32_t)strlen(canon), b, sizeof(b), &r) != 0) {
 			REAL(close)(s);
 			errno = EIO;
 			return -1;
@@ -692,7 +731,7 @@ control_fd(int fd, struct dmemu_fd *e)
 
 	if (e->gen == generation)
 		return fd;
-	s = connect_to(control_path, 1);
+	s = connect_to(control_path, 1, "ctl", random64());
 	if (s < 0)
 		return -1;
 	flags = REAL(fcntl)(fd, F_GETFD);
@@ -923,6 +962,72 @@ dmemu_closed(uint64_t token)
 	e.token = token;
 	(void)simple_call(&e, BIO_CLOSED, 0, 0, &v);
 	errno = saved;
+}
+
+/*
+ * After execve: the emulated descriptors this program inherited are sockets
+ * bound to our abstract names; take them back into the table. A control
+ * connection may still be in use by the parent: it is replaced at first use.
+ */
+static void
+adopt_inherited(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		struct sockaddr_un a;
+		socklen_t len = sizeof(a);
+		size_t off = offsetof(struct sockaddr_un, sun_path) + 1;
+		char *end;
+		int fd = (int)strtol(de->d_name, &end, 10);
+		int ctl;
+		uint64_t id;
+
+		if (*end != '\0' || fd < 0 || fd >= DMEMU_MAXFD || fd == dirfd(d))
+			continue;
+		if (getsockname(fd, (struct sockaddr *)&a, &len) != 0 || a.sun_family != AF_UNIX
+		    || len != off + 26 || a.sun_path[0] != '\0')
+			continue;
+		if (memcmp(a.sun_path + 1, "dmemu-ctl-", 10) == 0)
+			ctl = 1;
+		else if (memcmp(a.sun_path + 1, "dmemu-bio-", 10) == 0)
+			ctl = 0;
+		else
+			continue;
+		{
+			char hex[17];
+
+			memcpy(hex, a.sun_path + 11, 16);
+			hex[16] = '\0';
+			id = strtoull(hex, NULL, 16);
+		}
+		memset(&table[fd], 0, sizeof(table[fd]));
+		table[fd].ino = inode_of(fd);
+		if (ctl) {
+			table[fd].kind = DMEMU_CONTROL;
+			table[fd].type = 2;
+			table[fd].major = DM_CMAJOR;
+			table[fd].gen = generation - 1;
+		} else {
+			unsigned char b[12];
+			struct bio_reply r;
+			struct dmemu_node n;
+			int rq = request_fd();
+
+			if (rq < 0 || bio_call(rq, BIO_STAT, 0, id, 0, 0, NULL, 0, b, sizeof(b), &r) != 0 || r.error != 0)
+				continue;	/* closed meanwhile, or not the daemon's: leave it alone */
+			node_from(b, &n);
+			table[fd].kind = DMEMU_DISK;
+			table[fd].type = (unsigned char)n.type;
+			table[fd].major = n.major;
+			table[fd].minor = n.minor;
+			table[fd].token = id;
+		}
+	}
+	closedir(d);
 }
 
 /* ------------------------------------------------------------ errno */

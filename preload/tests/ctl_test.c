@@ -95,6 +95,15 @@ main(int argc, char **argv)
 	size_t n;
 	int fd, fd2, fd3, r0;
 
+	/* ctl_test inherited: descriptor 3 was opened on the control node before execve. */
+	if (argc > 1 && strcmp(argv[1], "inherited") == 0) {
+		CHECK(fstat(3, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 194,
+		    "inherited descriptor 3: the control node");
+		CHECK(version_ok(3), "inherited descriptor 3: version byte-exact");
+		printf("1..%d\n", dmt_count);
+		return dmt_failures;
+	}
+
 	/* The ioctl number: _IOWR(0xfd, 0, struct plistref) of this ABI. */
 	CHECK(NETBSD_DM_IOCTL == (sizeof(void *) == 8 ? 0xC010FD00ul : 0xC008FD00ul),
 	    "NETBSD_DM_IOCTL is 0x%lx for a %zu-byte plistref", (unsigned long)NETBSD_DM_IOCTL,

@@ -49,8 +49,10 @@ public final class BlockIoProto {
      */
     public static final int OP_STAT = 1;
     /**
-     * {@code open(2)}: payload = path, arg = NetBSD {@code FREAD|FWRITE} bits. Reply: value =
-     * token, payload = the node's stat (as {@link #OP_STAT}).
+     * {@code open(2)}: payload = path (as the program spelled it, made absolute), arg = NetBSD
+     * {@code FREAD|FWRITE} bits, token = the token the client wants for the file (0: the daemon
+     * picks one; one already in use: EEXIST). Reply: value = token, payload = the node's stat
+     * (as {@link #OP_STAT}).
      */
     public static final int OP_OPEN = 2;
     /** {@code read(2)} (arg bit 0 clear) or {@code pread(2)} (set, at offset) of count bytes. */

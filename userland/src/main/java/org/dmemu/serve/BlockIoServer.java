@@ -179,7 +179,7 @@ public final class BlockIoServer implements AutoCloseable {
                 }
                 String p = new String(body, StandardCharsets.ISO_8859_1);
                 if (op == BlockIoProto.OP_OPEN) {
-                    return open(c, p, arg);
+                    return open(c, p, arg, token);
                 }
                 node = nodes.lookup(BlockIoNodes.canonical(p));
                 if (node == null) {
@@ -228,7 +228,7 @@ public final class BlockIoServer implements AutoCloseable {
     }
 
     /** {@code open(2)} of {@code p} as the program spelled it (namei judges the spelling). */
-    private boolean open(SocketChannel c, String p, int fflag) throws IOException {
+    private boolean open(SocketChannel c, String p, int fflag, long wanted) throws IOException {
         DiskHandle h;
         reapClosed();
         try {
@@ -243,11 +243,19 @@ public final class BlockIoServer implements AutoCloseable {
             reply(c, Errno.ENOENT.number(), 0, null);
             return false;
         }
-        long token;
+        long token = wanted;
         BlockIoFile f = new BlockIoFile(h, node, fflag & (BlockIoProto.FREAD | BlockIoProto.FWRITE));
-        do {
-            token = random.nextLong();
-        } while (token == 0 || files.putIfAbsent(token, f) != null);
+        if (token != 0) {
+            if (files.putIfAbsent(token, f) != null) {
+                h.close();
+                reply(c, Errno.EEXIST.number(), 0, null);
+                return false;
+            }
+        } else {
+            do {
+                token = random.nextLong();
+            } while (token == 0 || files.putIfAbsent(token, f) != null);
+        }
         watcher.watch(c, token);
         try {
             reply(c, 0, token, stat(node)); // non-blocking now: reply() loops until it is all written

@@ -149,6 +149,23 @@ class ExecTest {
         }
     }
 
+    /** Descriptors survive execve: the shell opens, the exec'd program uses. */
+    @Test
+    void descriptorsInheritedAcrossExec() throws IOException {
+        try (ServeDaemon d = serve(tmp.resolve("s"), false, memDisks())) {
+            for (boolean bits32 : new boolean[] {false, true}) {
+                if (bits32 && !m32) {
+                    continue;
+                }
+                assertTap(exec(d, "--", "sh", "-c", "exec 3<>/dev/mapper/control && exec \"$0\" inherited",
+                        prog("ctl_test", bits32)));
+            }
+            Ran wc = exec(d, "--", "sh", "-c", "wc -c < /dev/rwd1d");
+            assertEquals(0, wc.exit(), wc.err());
+            assertEquals(String.valueOf(64L << 20), wc.out().strip(), "wc read the 64 MiB disk through stdin");
+        }
+    }
+
     @Test
     void controlNode32() throws IOException {
         try (ServeDaemon d = serve(tmp.resolve("s"), false, memDisks())) {
