@@ -28,6 +28,7 @@ public final class Main {
                 org.dmemu.serve.Serve::run);
         register("dmctl", "NetBSD's dmctl(8) against a running 'dmemu serve'", Dmctl::run);
         register("dmsetup", "LVM2's dmsetup as NetBSD ships it, against a running 'dmemu serve'", Dmsetup::run);
+        register("exec", "run a Linux program against a running 'dmemu serve' (preload library)", Exec::run);
         register("replay", "run ioctl requests and I/O directives against one emulated kernel",
                 org.dmemu.replay.Replay::run);
         register("disklabel", "print or write a NetBSD disklabel on an image",

@@ -29,6 +29,7 @@ public final class ServeDaemon implements AutoCloseable {
     private final Kernel kernel;
     private final ControlServer control;
     private final NbdServer nbd;
+    private BlockIoServer blockIo; // dmemu exec's block-I/O socket (BlockIoProto)
     private boolean closed;
 
     private ServeDaemon(Kernel kernel, ControlServer control, NbdServer nbd) {
@@ -55,6 +56,8 @@ public final class ServeDaemon implements AutoCloseable {
         ControlServer.removeStale(controlPath.toAbsolutePath()); // before the images are opened
         Kernel kernel = Kernel.boot(config);
         ControlServer control = null;
+        // last closes of exec'd programs' disk nodes are applied before each control request
+        java.util.concurrent.atomic.AtomicReference<BlockIoServer> bio = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             control = new ControlServer(controlPath, new ControlHandler() {
                 @Override
@@ -64,12 +67,24 @@ public final class ServeDaemon implements AutoCloseable {
 
                 @Override
                 public IoctlResult ioctl(long cmd, byte[] plist, String client) {
+                    BlockIoServer b = bio.get();
+                    if (b != null) {
+                        b.reapClosed();
+                    }
                     return tap == null ? kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length)
                             : tap.ioctl(kernel, cmd, plist, client);
                 }
             });
             NbdServer nbd = new NbdServer(nbdBind, nbdPort, new KernelExports(kernel));
-            return new ServeDaemon(kernel, control, nbd);
+            ServeDaemon d = new ServeDaemon(kernel, control, nbd);
+            try {
+                d.blockIo = new BlockIoServer(BlockIoServer.pathFor(control.path()), kernel);
+                bio.set(d.blockIo);
+            } catch (IOException | RuntimeException e) {
+                nbd.close();
+                throw e;
+            }
+            return d;
         } catch (IOException | RuntimeException e) {
             if (control != null) {
                 control.close();
@@ -77,6 +92,11 @@ public final class ServeDaemon implements AutoCloseable {
             kernel.close();
             throw e;
         }
+    }
+
+    /** The block-I/O socket of {@code dmemu exec}. */
+    public Path blockIoPath() {
+        return blockIo.path();
     }
 
     public Kernel kernel() {
@@ -97,6 +117,7 @@ public final class ServeDaemon implements AutoCloseable {
         InetSocketAddress a = nbdAddress();
         out.println("dmemu serve: nbd " + a.getAddress().getHostAddress() + ":" + a.getPort()
                 + " (exports: every dm device with an active table, by name)");
+        out.println("dmemu serve: block-I/O socket " + blockIoPath() + " (for 'dmemu exec')");
     }
 
     /** The clean stop; safe to call twice. */
@@ -108,6 +129,9 @@ public final class ServeDaemon implements AutoCloseable {
         closed = true;
         nbd.close();
         control.close();
+        if (blockIo != null) {
+            blockIo.close();
+        }
         kernel.close();
     }
 }
