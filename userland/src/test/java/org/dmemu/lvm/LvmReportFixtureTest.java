@@ -1,0 +1,40 @@
+package org.dmemu.lvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.dmemu.kern.DiskSpec;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * For every fixture, {@code dmemu lvm pvs} and {@code lvs --segments} print exactly the
+ * columns LVM2 itself printed for the same images (pv_name, vg_name, pv_uuid, pe_start,
+ * pv_pe_count, pv_size; vg_name, lv_name, lv_uuid, seg_start_pe, seg_size_pe, segtype,
+ * stripes, stripe_size, seg_pe_ranges).
+ */
+class LvmReportFixtureTest {
+    @TempDir
+    Path tmp;
+
+    static List<LvmFixtures.Fixture> fixtures() {
+        return LvmFixtures.ALL;
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void pvsAndLvs_matchLvm2(LvmFixtures.Fixture f) throws IOException {
+        List<DiskSpec> disks = LvmFixtures.disks(LvmFixtures.DIR, f, tmp);
+        LvmFixtures.Run pvs = LvmFixtures.lvm(disks, LvmFixtures.NO_KERNEL, LvmFixtures.PVS);
+        assertEquals("", pvs.err());
+        assertEquals(0, pvs.rc());
+        assertEquals(LvmFixtures.expected(LvmFixtures.DIR, f.name() + ".pvs"), LvmFixtures.lines(pvs.out()));
+        LvmFixtures.Run lvs = LvmFixtures.lvm(disks, LvmFixtures.NO_KERNEL, LvmFixtures.LVS);
+        assertEquals("", lvs.err());
+        assertEquals(0, lvs.rc());
+        assertEquals(LvmFixtures.expected(LvmFixtures.DIR, f.name() + ".lvs"), LvmFixtures.lines(lvs.out()));
+    }
+}
