@@ -1,11 +1,16 @@
 package org.dmemu.lvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.dmemu.kern.DiskSpec;
+import org.dmemu.kern.Kernel;
+import org.dmemu.kern.KernelConfig;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,5 +41,18 @@ class LvmReportFixtureTest {
         assertEquals("", lvs.err());
         assertEquals(0, lvs.rc());
         assertEquals(LvmFixtures.expected(LvmFixtures.DIR, f.name() + ".lvs"), LvmFixtures.lines(lvs.out()));
+    }
+
+    /** The "many" fixture's latest metadata continues at the start of the circular buffer. */
+    @Test
+    void many_latestMetadataWrapsAroundTheBuffer() throws IOException {
+        List<DiskSpec> disks = LvmFixtures.disks(LvmFixtures.DIR, LvmFixtures.ALL.get(5), tmp);
+        try (Kernel k = Kernel.boot(new KernelConfig(disks, Set.of(), false, false, null))) {
+            LvmScan scan = LvmScan.scan(KernelPvDevice.scanDevices(k));
+            assertEquals(List.of(), scan.errors());
+            assertEquals(1, scan.pvs().size());
+            assertTrue(scan.pvs().get(0).wrapped(), "metadata does not wrap: the fixture no longer tests it");
+            assertEquals(38, scan.vgs().get("vgmany").meta().lvs().size());
+        }
     }
 }
