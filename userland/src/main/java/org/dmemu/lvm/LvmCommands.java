@@ -1,12 +1,16 @@
 package org.dmemu.lvm;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.dmemu.libdevmapper.DmTask;
 import org.dmemu.libdevmapper.Libdevmapper;
 import org.dmemu.libdm.DmTransport;
+import org.dmemu.libdm.UnixSocketTransport;
 
 /**
  * The commands of {@code dmemu lvm} (LVM2 tools/reporter.c {@code pvs}, {@code vgs},
@@ -126,6 +130,24 @@ final class LvmCommands {
         };
     }
 
+    /**
+     * Whether the control socket answers: a missing or dead socket is reported once here
+     * instead of once per request (libdevmapper would print its "Failure to communicate"
+     * line for each).
+     */
+    private boolean kernelReachable() {
+        if (!(transport instanceof UnixSocketTransport u)) {
+            return true;
+        }
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(u.path()))) {
+            return true;
+        } catch (IOException e) {
+            err.print("  Failure to communicate with kernel device-mapper driver.\n");
+            err.print("  (no 'dmemu serve' answers on " + u.path() + ")\n");
+            return false;
+        }
+    }
+
     private int errors() {
         for (String e : scan.errors()) {
             err.print("  " + e + "\n");
@@ -170,7 +192,8 @@ final class LvmCommands {
                 r = LvmTool.ECMD_FAILED;
             }
         }
-        boolean wantInfo = fields.contains("lv_attr") || fields.contains("lv_active");
+        boolean wantInfo = (fields.contains("lv_attr") || fields.contains("lv_active")) && cmd.equals("lvs")
+                && kernelReachable();
         LvmActivate act = wantInfo ? new LvmActivate(new Libdevmapper(transport, out, err), err) : null;
         switch (cmd) {
             case "pvs" -> {
@@ -261,6 +284,9 @@ final class LvmCommands {
                     only.add(lv);
                 }
             }
+        }
+        if (!vgs.isEmpty() && !kernelReachable()) {
+            return LvmTool.ECMD_FAILED;
         }
         LvmActivate act = new LvmActivate(new Libdevmapper(transport, out, err), err);
         for (int i = 0; i < vgs.size(); i++) {

@@ -197,4 +197,26 @@ class LvmBadMetadataTest {
         assertEquals(LvmTool.ECMD_FAILED, r.rc());
         assertEquals("  Volume group \"nosuchvg\" not found\n", r.err());
     }
+
+    @Test
+    void noServe_vgchangeFailsOnce_lvsStillReports() {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+        String sock = tmp.resolve("control").toString();
+        int rc = LvmTool.run(new String[] {"--control", sock, "--disk", "wd0=file:" + file, "vgchange", "-ay"},
+                java.util.Map.of(), null, new java.io.PrintStream(o, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(e, true, StandardCharsets.UTF_8));
+        assertEquals(LvmTool.ECMD_FAILED, rc);
+        assertEquals("", o.toString(StandardCharsets.UTF_8));
+        assertEquals("  Failure to communicate with kernel device-mapper driver.\n  (no 'dmemu serve' answers on "
+                + sock + ")\n", e.toString(StandardCharsets.UTF_8));
+        o.reset();
+        e.reset();
+        rc = LvmTool.run(new String[] {"--control", sock, "--disk", "wd0=file:" + file, "lvs"},
+                java.util.Map.of(), null, new java.io.PrintStream(o, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(e, true, StandardCharsets.UTF_8));
+        assertEquals(0, rc);
+        assertEquals("  LV  VG  Attr       LSize\n  lv0 vg0 -wi------- 8.00m\n  lv1 vg0 -wi------- 4.00m\n",
+                o.toString(StandardCharsets.UTF_8));
+    }
 }
