@@ -24,11 +24,12 @@ import org.dmemu.libdm.UnixSocketTransport;
  * show what could be read, print the errors on stderr and exit 5.
  */
 final class LvmCommands {
-    static final Set<String> NAMES = Set.of("pvs", "vgs", "lvs", "vgchange", "lvchange", "vgscan");
+    static final Set<String> NAMES = Set.of("pvs", "vgs", "lvs", "lvdisplay", "vgchange", "lvchange", "vgscan");
 
     /** The parsed arguments of one command. */
     record Options(List<String> fields, boolean addFields, boolean all, boolean segments, boolean headings,
-                   String separator, char unit, boolean suffix, Boolean activate, List<String> names) {
+                   String separator, char unit, boolean suffix, Boolean activate, List<String> names,
+                   boolean maps, boolean driverLoaded) {
 
         static Options parse(String cmd, List<String> args) {
             List<String> fields = null;
@@ -41,6 +42,8 @@ final class LvmCommands {
             boolean suffix = true;
             Boolean activate = null;
             List<String> names = new ArrayList<>();
+            boolean maps = false;
+            boolean driverLoaded = true;
             boolean report = cmd.equals("pvs") || cmd.equals("vgs") || cmd.equals("lvs");
             boolean change = cmd.equals("vgchange") || cmd.equals("lvchange");
             for (int i = 0; i < args.size(); i++) {
@@ -69,6 +72,10 @@ final class LvmCommands {
                         throw new IllegalArgumentException("--units: invalid unit '" + v + "' (h, s, b, k, m, g, t)");
                     }
                     unit = Character.toLowerCase(v.charAt(0));
+                } else if (cmd.equals("lvdisplay") && (a.equals("-m") || a.equals("--maps"))) {
+                    maps = true;
+                } else if ((report || cmd.equals("lvdisplay")) && a.equals("--driverloaded")) {
+                    driverLoaded = yn(value(args, ++i, a));
                 } else if (change && (a.equals("-a") || a.equals("--activate") || a.equals("--available"))) {
                     activate = yn(value(args, ++i, a));
                 } else if (change && a.startsWith("-a") && a.length() > 2) {
@@ -88,7 +95,8 @@ final class LvmCommands {
             if (cmd.equals("vgscan") && !names.isEmpty()) {
                 throw new IllegalArgumentException("takes no arguments");
             }
-            return new Options(fields, add, all, segments, headings, separator, unit, suffix, activate, names);
+            return new Options(fields, add, all, segments, headings, separator, unit, suffix, activate, names, maps,
+                    driverLoaded);
         }
 
         private static String value(List<String> args, int i, String opt) {
@@ -102,7 +110,7 @@ final class LvmCommands {
             return switch (v) {
                 case "y", "ay" -> true;
                 case "n", "an" -> false;
-                default -> throw new IllegalArgumentException("-a: invalid argument '" + v + "' (y or n)");
+                default -> throw new IllegalArgumentException("invalid argument '" + v + "' (y or n)");
             };
         }
     }
@@ -112,7 +120,10 @@ final class LvmCommands {
     private final PrintStream out;
     private final PrintStream err;
 
-    LvmCommands(LvmScan scan, DmTransport transport, PrintStream out, PrintStream err) {
+    private final java.time.ZoneId zone;
+
+    LvmCommands(LvmScan scan, DmTransport transport, PrintStream out, PrintStream err, java.time.ZoneId zone) {
+        this.zone = zone;
         this.scan = scan;
         this.transport = transport;
         this.out = out;
@@ -126,6 +137,7 @@ final class LvmCommands {
         return switch (cmd) {
             case "pvs", "vgs", "lvs" -> report(cmd, o);
             case "vgscan" -> vgscan();
+            case "lvdisplay" -> lvdisplay(o);
             default -> change(cmd, o);
         };
     }
@@ -193,7 +205,7 @@ final class LvmCommands {
             }
         }
         boolean wantInfo = (fields.contains("lv_attr") || fields.contains("lv_active")) && cmd.equals("lvs")
-                && kernelReachable();
+                && o.driverLoaded() && kernelReachable();
         LvmActivate act = wantInfo ? new LvmActivate(new Libdevmapper(transport, out, err), err) : null;
         switch (cmd) {
             case "pvs" -> {
@@ -235,6 +247,29 @@ final class LvmCommands {
         LvmReport rep = new LvmReport(o.unit(), o.suffix());
         for (String line : rep.render(fields, rows, o.headings(), o.separator())) {
             out.print(line + "\n");
+        }
+        return r;
+    }
+
+    /** {@code lvdisplay [-m]}: every selected LV in metadata order. */
+    private int lvdisplay(Options o) {
+        int r = errors();
+        for (String n : o.names()) {
+            String vgName = n.contains("/") ? n.substring(0, n.indexOf('/')) : n;
+            if (!scan.vgs().containsKey(vgName)) {
+                err.print("  Volume group \"" + vgName + "\" not found\n");
+                r = LvmTool.ECMD_FAILED;
+            }
+        }
+        LvmActivate act = o.driverLoaded() && kernelReachable()
+                ? new LvmActivate(new Libdevmapper(transport, out, err), err) : null;
+        LvDisplay d = new LvDisplay(out, zone);
+        for (LvmScan.VolumeGroup vg : scan.vgs().values()) {
+            for (VgMetadata.Lv lv : vg.meta().lvs()) {
+                if (lv.visible() && selected(o.names(), vg.meta().name(), lv.name())) {
+                    d.display(vg, lv, o.maps(), act == null ? null : act.lvInfo(vg.meta(), lv));
+                }
+            }
         }
         return r;
     }

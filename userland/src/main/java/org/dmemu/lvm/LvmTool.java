@@ -24,7 +24,9 @@ import org.dmemu.libdm.UnixSocketTransport;
  * dmemu lvm [--control PATH] [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... COMMAND [ARGS]
  *   pvs | vgs | lvs  [-a] [--segments] [-o [+]FIELD,...] [--noheadings] [--separator S]
  *                    [--units hsbkmgt] [--nosuffix] [VG|VG/LV ...]
+ *   lvdisplay [-m|--maps] [VG|VG/LV ...]
  *   vgchange -a y|n [VG ...]      lvchange -a y|n VG/LV ...      vgscan
+ *   (reports and lvdisplay also take --driverloaded n: do not ask the driver)
  * </pre>
  *
  * <p>The disks are read the way {@code serve} attaches them: {@code --disk} as for serve, or
@@ -38,7 +40,7 @@ import org.dmemu.libdm.UnixSocketTransport;
  *
  * <p>Differences from NetBSD: see {@link LvmScan}, {@link LvmActivate} and
  * {@link LvmReport}; no metadata is ever written (no pvcreate, vgcreate, lvcreate);
- * {@code lvdisplay} is not provided.
+ * {@code TZ} names the zone of {@code lvdisplay}'s creation times.
  */
 public final class LvmTool {
     /** {@code EINVALID_CMD_LINE}. */
@@ -47,7 +49,7 @@ public final class LvmTool {
     public static final int ECMD_FAILED = 5;
 
     static final String USAGE = "usage: dmemu lvm [--control PATH] [--state DIR] [--disk UNIT=SOURCE]... "
-            + "pvs|vgs|lvs|vgchange|lvchange|vgscan [ARGS]";
+            + "pvs|vgs|lvs|lvdisplay|vgchange|lvchange|vgscan [ARGS]";
 
     private LvmTool() {
     }
@@ -98,7 +100,7 @@ public final class LvmTool {
         }
         String cmd = rest.remove(0);
         if (!LvmCommands.NAMES.contains(cmd)) {
-            err.println("dmemu lvm: no such command '" + cmd + "' (pvs, vgs, lvs, vgchange, lvchange, vgscan)");
+            err.println("dmemu lvm: no such command '" + cmd + "' (pvs, vgs, lvs, lvdisplay, vgchange, lvchange, vgscan)");
             return EINVALID_CMD_LINE;
         }
         LvmCommands.Options o;
@@ -136,7 +138,14 @@ public final class LvmTool {
         }
         try (Kernel k = Kernel.boot(new KernelConfig(disks, Set.of(), false, false, null))) {
             LvmScan scan = LvmScan.scan(KernelPvDevice.scanDevices(k));
-            return new LvmCommands(scan, t, out, err).run(cmd, o);
+            String tz = env.get("TZ");
+            java.time.ZoneId zone;
+            try {
+                zone = tz != null && !tz.isEmpty() ? java.time.ZoneId.of(tz) : java.time.ZoneId.systemDefault();
+            } catch (java.time.DateTimeException e) {
+                zone = java.time.ZoneId.systemDefault();
+            }
+            return new LvmCommands(scan, t, out, err, zone).run(cmd, o);
         } catch (IOException | RuntimeException e) {
             err.println("dmemu lvm: cannot read the disks: " + e.getMessage());
             return ECMD_FAILED;

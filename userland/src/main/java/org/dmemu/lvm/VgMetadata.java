@@ -51,8 +51,12 @@ public record VgMetadata(String name, String uuid, long seqno, List<String> stat
         }
     }
 
-    /** A {@code logical_volumes} entry. */
-    public record Lv(String name, String uuid, List<String> status, List<Segment> segments) {
+    /**
+     * A {@code logical_volumes} entry; {@code creationHost} is null and {@code creationTime}
+     * -1 when the metadata has none.
+     */
+    public record Lv(String name, String uuid, List<String> status, List<Segment> segments, String creationHost,
+                     long creationTime) {
         public boolean visible() {
             return status.contains("VISIBLE");
         }
@@ -192,7 +196,10 @@ public record VgMetadata(String name, String uuid, long seqno, List<String> stat
                 le += g.extentCount();
                 segs.add(g);
             }
-            return new Lv(s.name, uuid, List.copyOf(status), List.copyOf(segs));
+            Object host = s.value("creation_host");
+            Object time = s.value("creation_time");
+            return new Lv(s.name, uuid, List.copyOf(status), List.copyOf(segs), host instanceof String h ? h : null,
+                    time instanceof Long t ? t : -1);
         }
 
         Segment segment(LvmConfig.Section s, String what, VgMetadata vg) throws LvmFormatException {

@@ -78,7 +78,8 @@ class DevManagerMappingProperties {
             segs.add(new VgMetadata.Segment(le, perArea * stripes, "striped", stripeSize, areas));
             le += perArea * stripes;
         }
-        VgMetadata.Lv lv = new VgMetadata.Lv("lv", "y".repeat(32), List.of("READ", "WRITE", "VISIBLE"), segs);
+        VgMetadata.Lv lv = new VgMetadata.Lv("lv", "y".repeat(32), List.of("READ", "WRITE", "VISIBLE"), segs, null,
+                -1);
         VgMetadata vg = new VgMetadata("vg", "z".repeat(32), 1, List.of("WRITE"), extent, pvs, List.of(lv));
         List<DmTask.Target> table = DevManager.table(new LvmScan.VolumeGroup(vg, devs), lv);
 

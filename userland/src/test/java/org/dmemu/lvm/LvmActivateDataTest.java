@@ -101,6 +101,14 @@ class LvmActivateDataTest {
                 }
                 h.close();
             }
+            if (f.name().equals("linear")) {
+                LvmFixtures.Run d = LvmFixtures.lvm(disks, new KernelTransport(k), List.of("lvdisplay", "vg0/lv1"));
+                assertEquals(0, d.rc(), d.err());
+                assertTrue(d.out().contains("  LV Status              available\n  # open                 0\n"
+                        + "  LV Size                4.00 MiB\n"), d.out());
+                assertTrue(d.out().contains("  Read ahead sectors     auto\n  - currently set to     0\n"
+                        + "  Block device           169:2\n   \n"), d.out());
+            }
             LvmFixtures.Run down = LvmFixtures.lvm(disks, new KernelTransport(k), List.of("vgchange", "-an"));
             assertEquals("", down.err());
             assertEquals(0, down.rc());

@@ -186,7 +186,7 @@ class LvmBadMetadataTest {
         List<DiskSpec> d = List.of(new DiskSpec("wd0", "file:" + file, 512));
         LvmFixtures.Run r = LvmFixtures.lvm(d, LvmFixtures.NO_KERNEL, List.of("pvcreate", "/dev/rwd0a"));
         assertEquals(LvmTool.EINVALID_CMD_LINE, r.rc());
-        assertEquals("dmemu lvm: no such command 'pvcreate' (pvs, vgs, lvs, vgchange, lvchange, vgscan)\n", r.err());
+        assertEquals("dmemu lvm: no such command 'pvcreate' (pvs, vgs, lvs, lvdisplay, vgchange, lvchange, vgscan)\n", r.err());
         r = LvmFixtures.lvm(d, LvmFixtures.NO_KERNEL, List.of("lvchange", "vg0/lv0"));
         assertEquals(LvmTool.EINVALID_CMD_LINE, r.rc());
         assertEquals("dmemu lvm lvchange: -a y|n is required\n", r.err());

@@ -60,6 +60,9 @@ class LvmFixtureRegenerateTest {
             LvmFixtures.Run lvs = LvmFixtures.lvm(disks, LvmFixtures.NO_KERNEL, LvmFixtures.LVS);
             assertEquals(0, lvs.rc(), lvs.err());
             assertEquals(LvmFixtures.expected(out, f.name() + ".lvs"), LvmFixtures.lines(lvs.out()), f.name());
+            LvmFixtures.Run lvd = LvmFixtures.lvm(disks, LvmFixtures.NO_KERNEL, LvmFixtures.LVDISPLAY);
+            assertEquals(0, lvd.rc(), lvd.err());
+            assertEquals(Files.readString(out.resolve(f.name() + ".lvdisplay")), lvd.out(), f.name());
         }
     }
 

@@ -97,7 +97,10 @@ final class LvmFixtures {
     record Run(int rc, String out, String err) {
     }
 
-    /** {@code dmemu lvm --disk … ARGS} with {@code transport} for the control socket. */
+    /** lvdisplay as make-fixtures.sh ran it (its creation times in UTC: TZ=UTC). */
+    static final List<String> LVDISPLAY = List.of("lvdisplay", "-m", "--driverloaded", "n");
+
+    /** {@code dmemu lvm --disk … ARGS} with {@code transport} for the control socket, TZ=UTC. */
     static Run lvm(List<DiskSpec> disks, DmTransport transport, List<String> args) {
         List<String> a = new ArrayList<>();
         for (DiskSpec d : disks) {
@@ -107,7 +110,7 @@ final class LvmFixtures {
         a.addAll(args);
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int rc = LvmTool.run(a.toArray(new String[0]), Map.of(), transport,
+        int rc = LvmTool.run(a.toArray(new String[0]), Map.of("TZ", "UTC"), transport,
                 new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
         return new Run(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }

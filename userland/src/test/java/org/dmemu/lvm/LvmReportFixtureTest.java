@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * For every fixture, {@code dmemu lvm pvs} and {@code lvs --segments} print exactly the
  * columns LVM2 itself printed for the same images (pv_name, vg_name, pv_uuid, pe_start,
  * pv_pe_count, pv_size; vg_name, lv_name, lv_uuid, seg_start_pe, seg_size_pe, segtype,
- * stripes, stripe_size, seg_pe_ranges).
+ * stripes, stripe_size, seg_pe_ranges), and {@code lvdisplay -m} prints what LVM2's did.
  */
 class LvmReportFixtureTest {
     @TempDir
@@ -41,6 +41,10 @@ class LvmReportFixtureTest {
         assertEquals("", lvs.err());
         assertEquals(0, lvs.rc());
         assertEquals(LvmFixtures.expected(LvmFixtures.DIR, f.name() + ".lvs"), LvmFixtures.lines(lvs.out()));
+        LvmFixtures.Run lvd = LvmFixtures.lvm(disks, LvmFixtures.NO_KERNEL, LvmFixtures.LVDISPLAY);
+        assertEquals("", lvd.err());
+        assertEquals(0, lvd.rc());
+        assertEquals(java.nio.file.Files.readString(LvmFixtures.DIR.resolve(f.name() + ".lvdisplay")), lvd.out());
     }
 
     /** The "many" fixture's latest metadata continues at the start of the circular buffer. */
