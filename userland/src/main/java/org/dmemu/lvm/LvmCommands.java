@@ -210,7 +210,7 @@ final class LvmCommands {
         switch (cmd) {
             case "pvs" -> {
                 for (LvmScan.PhysicalVolume pv : scan.pvs()) {
-                    LvmScan.VolumeGroup vg = pv.vg() == null ? null : scan.vgs().get(pv.vg().name());
+                    LvmScan.VolumeGroup vg = scan.vgOfPv(pv.label().pvUuid());
                     if (o.names().isEmpty() || o.names().contains(pv.dev().name())) {
                         rows.add(new LvmReport.Row(pv, vg, null, null, null));
                     }

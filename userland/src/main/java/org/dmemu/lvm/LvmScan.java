@@ -16,9 +16,12 @@ import java.util.Map;
  * device; {@link #errors()} collects them and callers activate nothing while there are any.
  * A VG whose metadata names a PV that was not found is an error naming the VG and the PV.
  *
+ * <p>Copies of a VG's metadata on its PVs must agree (same seqno, same content); otherwise
+ * each disagreeing PV is an error and the VG is shown with its newest copy.
+ *
  * <p>Differences from LVM2: LVM2 skips a damaged label or mda and goes on with the other
- * copies and, with several metadata versions, repairs the old ones; here every damaged copy is
- * reported and nothing is written. No lvm.conf filters, no devices file, no lvmetad.
+ * copies and, with several metadata versions, repairs the old ones; here every damaged or
+ * outdated copy is reported and nothing is written. No lvm.conf filters, no devices file, no lvmetad.
  */
 public final class LvmScan {
     /** A device with an LVM2 label, and the VG metadata its metadata areas hold (null if none). */
@@ -119,11 +122,23 @@ public final class LvmScan {
                     latest = pv.vg();
                 }
             }
+            PhysicalVolume first = members.get(0);
+            boolean consistent = true;
             for (PhysicalVolume pv : members) {
-                if (pv.vg().seqno() != latest.seqno()) {
-                    warnings.add("WARNING: Inconsistent metadata found for VG " + latest.name() + ": "
-                            + pv.dev().name() + " has seqno " + pv.vg().seqno() + ", using " + latest.seqno());
+                if (pv.vg().seqno() != first.vg().seqno()) {
+                    errors.add(pv.dev().name() + ": VG " + pv.vg().name() + " metadata has seqno " + pv.vg().seqno()
+                            + ", but " + first.dev().name() + " has seqno " + first.vg().seqno()
+                            + " (inconsistent metadata)");
+                    consistent = false;
+                } else if (!pv.vg().equals(first.vg())) {
+                    errors.add(pv.dev().name() + ": VG " + pv.vg().name() + " metadata differs from "
+                            + first.dev().name() + "'s with the same seqno " + pv.vg().seqno()
+                            + " (inconsistent metadata)");
+                    consistent = false;
                 }
+            }
+            if (!consistent) {
+                warnings.add("WARNING: VG " + latest.name() + " shown with the metadata of seqno " + latest.seqno());
             }
             List<PvDevice> devs = new ArrayList<>();
             for (VgMetadata.Pv p : latest.pvs()) {
@@ -167,6 +182,18 @@ public final class LvmScan {
 
     public List<String> warnings() {
         return warnings;
+    }
+
+    /** The VG whose metadata lists the PV with uuid {@code pvUuid} (a PV without metadata areas too), or null. */
+    public VolumeGroup vgOfPv(String pvUuid) {
+        for (VolumeGroup vg : vgs.values()) {
+            for (VgMetadata.Pv p : vg.meta().pvs()) {
+                if (p.uuid().equals(pvUuid)) {
+                    return vg;
+                }
+            }
+        }
+        return null;
     }
 
     /** The PV record of {@code dev}. */

@@ -71,7 +71,12 @@ class LvmBadMetadataTest {
 
     /** The fixture's latest metadata, changed by {@code edit}, written back with valid checksums. */
     private void rewrite(UnaryOperator<String> edit) {
-        ByteBuffer b = le();
+        rewrite(img, edit);
+    }
+
+    /** The same for another image of the same layout (label in sector 1, mda at 4096). */
+    static void rewrite(byte[] img, UnaryOperator<String> edit) {
+        ByteBuffer b = ByteBuffer.wrap(img).order(ByteOrder.LITTLE_ENDIAN);
         long mda = 4096;
         assertEquals(mda, b.getLong(512 + 32 + 32 + 8 + 32), "fixture mda offset");
         long off = b.getLong((int) mda + 40);
@@ -218,5 +223,26 @@ class LvmBadMetadataTest {
         assertEquals(0, rc);
         assertEquals("  LV  VG  Attr       LSize\n  lv0 vg0 -wi------- 8.00m\n  lv1 vg0 -wi------- 4.00m\n",
                 o.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void inconsistentCopies_onTwoPvs_exit5_nothingSent() throws IOException {
+        Path s0 = LvmFixtures.unpack(LvmFixtures.DIR, "striped0", tmp);
+        Path s1 = LvmFixtures.unpack(LvmFixtures.DIR, "striped1", tmp);
+        byte[] b = Files.readAllBytes(s1);
+        rewrite(b, t -> t.replace("seqno = 4", "seqno = 5"));
+        Files.write(s1, b);
+        List<DiskSpec> d = List.of(new DiskSpec("wd0", "file:" + s0, 512), new DiskSpec("wd1", "file:" + s1, 512));
+        LvmFixtures.Run r = LvmFixtures.lvm(d, LvmFixtures.NO_KERNEL, List.of("vgchange", "-ay", "vgstripe"));
+        assertEquals(LvmTool.ECMD_FAILED, r.rc());
+        assertEquals("  WARNING: VG vgstripe shown with the metadata of seqno 5\n"
+                + "  /dev/rwd1a: VG vgstripe metadata has seqno 5, but /dev/rwd0a has seqno 4 (inconsistent metadata)\n"
+                + "  Nothing activated or deactivated: the metadata above must be repaired first.\n", r.err());
+        rewrite(b, t -> t.replace("seqno = 5", "seqno = 4").replace("stripe_size = 128", "stripe_size = 256"));
+        Files.write(s1, b);
+        r = LvmFixtures.lvm(d, LvmFixtures.NO_KERNEL, List.of("lvchange", "-ay", "vgstripe/stripe"));
+        assertEquals(LvmTool.ECMD_FAILED, r.rc());
+        assertTrue(r.err().contains("  /dev/rwd1a: VG vgstripe metadata differs from /dev/rwd0a's with the same seqno 4"
+                + " (inconsistent metadata)\n"), r.err());
     }
 }
