@@ -48,14 +48,15 @@ public final class KernelPvDevice implements PvDevice {
                     continue;
                 }
                 long start = p == Disk.RAW_PART ? 0 : parts[p].offset();
-                if (!starts.add(start)) {
+                if (starts.contains(start)) {
                     continue;
                 }
                 String node = d.name() + (char) ('a' + p);
                 try {
                     out.add(new KernelPvDevice(kernel.open("/dev/r" + node), "/dev/r" + node, "/dev/" + node));
+                    starts.add(start);
                 } catch (KernelException e) {
-                    // a partition that cannot be opened is no PV, as for LVM2's scan
+                    // a partition that cannot be opened (fstype unused) is no PV, as for LVM2's scan
                 }
             }
         }
