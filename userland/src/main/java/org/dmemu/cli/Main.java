@@ -28,8 +28,11 @@ public final class Main {
                 org.dmemu.serve.Serve::run);
         register("dmctl", "NetBSD's dmctl(8) against a running 'dmemu serve'", Dmctl::run);
         register("dmsetup", "LVM2's dmsetup as NetBSD ships it, against a running 'dmemu serve'", Dmsetup::run);
+        register("exec", "run a Linux program against a running 'dmemu serve' (preload library)", Exec::run);
         register("replay", "run ioctl requests and I/O directives against one emulated kernel",
                 org.dmemu.replay.Replay::run);
+        register("lvm", "LVM2's lvm (pvs, vgs, lvs, lvdisplay, vgchange, lvchange, vgscan) on the emulated disks",
+                org.dmemu.lvm.LvmTool::run);
         register("disklabel", "print or write a NetBSD disklabel on an image",
                 org.dmemu.disklabel.tool.DisklabelTool::run);
         register("mkdisk", "create a disk image with an MBR and a NetBSD disklabel",

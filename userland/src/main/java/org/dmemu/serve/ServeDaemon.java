@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import org.dmemu.conform.ControlTap;
+import org.dmemu.kern.IoctlResult;
 import org.dmemu.kern.Kernel;
 import org.dmemu.kern.KernelConfig;
 
@@ -27,6 +29,7 @@ public final class ServeDaemon implements AutoCloseable {
     private final Kernel kernel;
     private final ControlServer control;
     private final NbdServer nbd;
+    private BlockIoServer blockIo; // dmemu exec's block-I/O socket (BlockIoProto)
     private boolean closed;
 
     private ServeDaemon(Kernel kernel, ControlServer control, NbdServer nbd) {
@@ -41,14 +44,47 @@ public final class ServeDaemon implements AutoCloseable {
      */
     public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort)
             throws IOException {
+        return start(config, controlPath, nbdBind, nbdPort, null);
+    }
+
+    /**
+     * As {@link #start(KernelConfig, Path, InetAddress, int)}, every control request also going
+     * through {@code tap} first ({@code --record}, {@code --lint}; null: none).
+     */
+    public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort,
+            ControlTap tap) throws IOException {
         ControlServer.removeStale(controlPath.toAbsolutePath()); // before the images are opened
         Kernel kernel = Kernel.boot(config);
         ControlServer control = null;
+        // last closes of exec'd programs' disk nodes are applied before each control request
+        java.util.concurrent.atomic.AtomicReference<BlockIoServer> bio = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            control = new ControlServer(controlPath,
-                    (cmd, plist) -> kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length));
+            control = new ControlServer(controlPath, new ControlHandler() {
+                @Override
+                public IoctlResult ioctl(long cmd, byte[] plist) {
+                    return ioctl(cmd, plist, "a client");
+                }
+
+                @Override
+                public IoctlResult ioctl(long cmd, byte[] plist, String client) {
+                    BlockIoServer b = bio.get();
+                    if (b != null) {
+                        b.reapClosed();
+                    }
+                    return tap == null ? kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length)
+                            : tap.ioctl(kernel, cmd, plist, client);
+                }
+            });
             NbdServer nbd = new NbdServer(nbdBind, nbdPort, new KernelExports(kernel));
-            return new ServeDaemon(kernel, control, nbd);
+            ServeDaemon d = new ServeDaemon(kernel, control, nbd);
+            try {
+                d.blockIo = new BlockIoServer(BlockIoServer.pathFor(control.path()), kernel);
+                bio.set(d.blockIo);
+            } catch (IOException | RuntimeException e) {
+                nbd.close();
+                throw e;
+            }
+            return d;
         } catch (IOException | RuntimeException e) {
             if (control != null) {
                 control.close();
@@ -56,6 +92,11 @@ public final class ServeDaemon implements AutoCloseable {
             kernel.close();
             throw e;
         }
+    }
+
+    /** The block-I/O socket of {@code dmemu exec}. */
+    public Path blockIoPath() {
+        return blockIo.path();
     }
 
     public Kernel kernel() {
@@ -76,6 +117,7 @@ public final class ServeDaemon implements AutoCloseable {
         InetSocketAddress a = nbdAddress();
         out.println("dmemu serve: nbd " + a.getAddress().getHostAddress() + ":" + a.getPort()
                 + " (exports: every dm device with an active table, by name)");
+        out.println("dmemu serve: block-I/O socket " + blockIoPath() + " (for 'dmemu exec')");
     }
 
     /** The clean stop; safe to call twice. */
@@ -87,6 +129,9 @@ public final class ServeDaemon implements AutoCloseable {
         closed = true;
         nbd.close();
         control.close();
+        if (blockIo != null) {
+            blockIo.close();
+        }
         kernel.close();
     }
 }
