@@ -77,7 +77,7 @@ public class CryptBench {
         if (!Arrays.equals(want, got)) {
             throw new IllegalStateException(spec + ": read back differs from what was written");
         }
-        DiskHandle raw = rig.open(DmRig.pdevPath(1));
+        DiskHandle raw = rig.open(DmRig.rawPath(1)); // the block node is held by dm (EBUSY)
         byte[] disk = new byte[size];
         DmRig.io(raw, Buf.B_READ, 8 + OFFSET, disk, Errno.NONE);
         if (!spec.equals("linear") && Arrays.equals(want, disk)) {

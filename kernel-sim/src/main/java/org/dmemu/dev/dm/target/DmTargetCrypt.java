@@ -143,7 +143,7 @@ public final class DmTargetCrypt implements DmTarget {
             try {
                 offset = number(argv[4], "Invalid device sector");
             } catch (DmException e) {
-                pdevs.decr(p);
+                pdevs.release(p);
                 throw e;
             }
             entry.addDeps(p);
@@ -375,7 +375,7 @@ public final class DmTargetCrypt implements DmTarget {
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
             c.wipe();
-            pdevs.decr(c.pdev);
+            pdevs.release(c.pdev);
         }
     }
 

@@ -131,11 +131,33 @@ class DmTargetCryptTest {
                     assertEquals(Errno.NONE, t.io("/dev/mapper/a", true, 16, back).error());
                     assertArrayEquals(copy, back, spec + opts);
                     byte[] raw = new byte[data.length];
-                    t.io("/dev/wd1a", true, 64 + 16, raw);
+                    t.io("/dev/rwd1a", true, 64 + 16, raw);
                     assertFalse(Arrays.equals(copy, raw), "disk holds plaintext");
                     assertFalse(Arrays.equals(Arrays.copyOf(raw, 512), Arrays.copyOfRange(raw, 512, 1024)));
                 }
             }
+        }
+    }
+
+    /** crypt over another dm device (/dev/mapper/lin): the write bounce buf goes through a stacked dmstrategy. */
+    @Test
+    void stackedOnLinear_roundTrips() {
+        try (DmTestSupport t = new DmTestSupport(Set.of("crypt"), false)) {
+            t.up("lin", line(0, 8192, "linear", "/dev/wd1a 100"));
+            t.up("c", line(0, 8000, "crypt", "aes-xts-plain64 " + KEY64 + " 0 /dev/mapper/lin 64"));
+            byte[] data = new byte[256 * 1024];
+            new java.util.Random(3).nextBytes(data);
+            assertEquals(Errno.NONE, t.io("/dev/mapper/c", false, 8, data.clone()).error());
+            byte[] back = new byte[data.length];
+            assertEquals(Errno.NONE, t.io("/dev/mapper/c", true, 8, back).error());
+            assertArrayEquals(data, back);
+            byte[] raw = new byte[data.length];
+            assertEquals(Errno.NONE, t.io("/dev/rwd1a", true, 100 + 64 + 8, raw).error());
+            assertFalse(Arrays.equals(data, raw));
+            byte[] plain = new byte[data.length];
+            t.up("c2", line(0, 8000, "crypt", "aes-xts-plain64 " + KEY64 + " 0 /dev/wd1a 164"));
+            assertEquals(Errno.NONE, t.io("/dev/mapper/c2", true, 8, plain).error());
+            assertArrayEquals(data, plain, "same ciphertext as crypt directly on the disk");
         }
     }
 
