@@ -1687,6 +1687,35 @@ c.read(mapper('sh'), 16, 512, 0, 512)
 c.read(mapper('sh'), 4, 4096, 22, 4096, pattern(44, 4096)[2048:])
 c.read(mapper('sh'), 0, 4096, 0, 0, pattern(44, 4096))
 
+c = case('targets/extra_crypt', """
+--targets crypt: not a NetBSD target; Linux's dm-crypt table syntax and status (target
+version 1.19.0, drivers/md/dm-crypt.c crypt_ctr/crypt_status; docs/targets/crypt.md), appended
+after the builtins. Bad arguments are EINVAL (reply unchanged but minor). The table hook prints
+"CIPHER HEXKEY IV_OFFSET MAJ:MIN OFFSET [N OPTS]" with the key in lowercase hex, as Linux's
+status does; the info hook prints "". Data: the write pattern with seed 0 over 512 bytes is
+00..ff 00..ff, the plaintext of IEEE 1619-2007 XTS-AES vector 4, whose keys (2718…, 3141…)
+and data unit 0 give the published ciphertext read back from the raw disk.""", args=['--targets crypt'])
+XTSKEY = '27182818284590452353602874713526' + '31415926535897932384626433832795'
+req = R('targets')
+c.io(req, reply(req, cmd_data=TARGETS + [{'name': 'crypt', 'ver': [U(1), U(19), U(0)]}]))
+create(c, 'c', 1)
+for bad in ['aes-xts-plain64 ' + XTSKEY + ' 0 ' + WD1D,
+            'aes-xts-plain64 :32:logon:k 0 ' + WD1D + ' 0',
+            'aes-xts-plain64 ' + XTSKEY[:-2] + ' 0 ' + WD1D + ' 0',
+            'aes-cbc ' + XTSKEY[:32] + ' 0 ' + WD1D + ' 0',
+            'aes-xts-plain64 ' + XTSKEY + ' 0 ' + WD1D + ' 0 1 sector_size:1000']:
+    req = R('reload', name='c', cmd_data=[ent(0, 64, 'crypt', bad)])
+    c.io(req, reply(req, minor=U(1)))
+reload(c, 'c', 1, [ent(0, 64, 'crypt', 'aes-xts-plain64 ' + XTSKEY.upper() + ' 0 ' + WD1D + ' 0 1 allow_discards')])
+resume(c, 'c', 1)
+table(c, 'c', 1, 0x30, [ent(0, 64, 'crypt', 'aes-xts-plain64 ' + XTSKEY + ' 0 ' + UD1 + ' 0 1 allow_discards', 1)])
+req = R('status', name='c')
+c.io(req, reply(req, minor=U(1), flags=U(0x20), cmd_data=[ent(0, 64, 'crypt', '', 1)]))
+c.write(mapper('c'), 0, 512, 0, 0, 0)
+c.read(RWD1D, 0, 512, 0, 0, bytes.fromhex('27a7479befa1d476489f308cd4cfa6e2a96e4bbe3208ff25287dd3819616e89cc78cf7f5e543445f8333d8fa7f56000005279fa5d8b5e4ad40e736ddb4d35412328063fd2aab53e5ea1e0a9f332500a5df9487d07a5c92cc512c8866c7e860ce93fdf166a24912b422976146ae20ce846bb7dc9ba94a767aaef20c0d61ad02655ea92dc4c4e41a8952c651d33174be51a10c421110e6d81588ede82103a252d8a750e8768defffed9122810aaeb99f9172af82b604dc4b8e51bcb08235a6f4341332e4ca60482a4ba1a03b3e65008fc5da76b70bf1690db4eae29c5f1badd03c5ccf2a55d705ddcd86d449511ceb7ec30bf12b1fa35b913f9f747a8afd1b130e94bff94effd01a91735ca1726acd0b197c4e5b03393697e126826fb6bbde8ecc1e08298516e2c9ed03ff3c1b7860f6de76d4cecd94c8119855ef5297ca67e9f3e7ff72b1e99785ca0a7e7720c5b36dc6d72cac9574c8cbbc2f801e23e56fd344b07f22154beba0f08ce8891e643ed995c94d9a69c9f1b5f499027a78572aeebd74d20cc39881c213ee770b1010e4bea718846977ae119f7a023ab58cca0ad752afe656bb3c17256a9f6e9bf19fdd5a38fc82bbe872c5539edb609ef4f79c203ebb140f2e583cb2ad15b4aa5b655016a8449277dbd477ef2c8d6c017db738b18deb4a427d1923ce3ff262735779a418f20a282df920147beabe421ee5319d0568'))
+c.read(mapper('c'), 0, 512, 0, 0, pattern(0, 512))
+
+
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
     seen = set()
