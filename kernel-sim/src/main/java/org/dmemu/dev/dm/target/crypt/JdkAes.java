@@ -74,6 +74,11 @@ final class JdkAes implements BlockPrimitive {
      * from the previous call). The caller XORs the correction itself (XTS folds it into its
      * tweak pass). {@code in} and {@code out} must not overlap.
      */
+    /** Copies the CBC state {@link #decryptCbcRaw} will chain the next call's first block with. */
+    void chainState(byte[] into) {
+        System.arraycopy(chain, 0, into, 0, 16);
+    }
+
     void decryptCbcRaw(byte[] in, int inOff, byte[] out, int outOff, int len, byte[] prev) {
         System.arraycopy(chain, 0, prev, 0, 16);
         run(cbcDec, in, inOff, out, outOff, len);

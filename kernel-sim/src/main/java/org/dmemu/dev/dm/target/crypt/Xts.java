@@ -50,11 +50,42 @@ public final class Xts extends ChainMode {
         byte[] w = whitened;
         int t = 0;
         int p = 0;
+        JdkAes cbc = !encrypt && data instanceof JdkAes aes ? aes : null;
+        if (cbc != null) {
+            // CBC-decrypt intrinsic: out[i] = D(w[i]) ^ w[i-1], so P[i] = out[i] ^ w[i-1] ^ T[i]; the
+            // mask w[i-1] ^ T[i] is kept instead of T[i] (w[-1]: the state the cipher carries)
+            cbc.chainState(prev);
+            long ml = (long) LONGS.get(prev, 0);
+            long mh = (long) LONGS.get(prev, 8);
+            for (int s = 0; s < nsect; s++) {
+                long lo = (long) LONGS.get(ivs, s * 16);
+                long hi = (long) LONGS.get(ivs, s * 16 + 8);
+                for (int end = p + sectorSize; p < end; p += 16) {
+                    long wl = (long) LONGS.get(in, inOff + p) ^ lo;
+                    long wh = (long) LONGS.get(in, inOff + p + 8) ^ hi;
+                    LONGS.set(w, p, wl);
+                    LONGS.set(w, p + 8, wh);
+                    tw[t++] = ml ^ lo;
+                    tw[t++] = mh ^ hi;
+                    ml = wl;
+                    mh = wh;
+                    long carry = hi >> 63;
+                    hi = (hi << 1) | (lo >>> 63);
+                    lo = (lo << 1) ^ (carry & 0x87);
+                }
+            }
+            cbc.decryptCbcRaw(w, 0, out, outOff, len, prev);
+            t = 0;
+            for (p = 0; p < len; p += 16) {
+                LONGS.set(out, outOff + p, (long) LONGS.get(out, outOff + p) ^ tw[t++]);
+                LONGS.set(out, outOff + p + 8, (long) LONGS.get(out, outOff + p + 8) ^ tw[t++]);
+            }
+            return;
+        }
         for (int s = 0; s < nsect; s++) {
             long lo = (long) LONGS.get(ivs, s * 16);
             long hi = (long) LONGS.get(ivs, s * 16 + 8);
-            int end = p + sectorSize;
-            while (p < end) {
+            for (int end = p + sectorSize; p < end; p += 16) {
                 LONGS.set(w, p, (long) LONGS.get(in, inOff + p) ^ lo);
                 LONGS.set(w, p + 8, (long) LONGS.get(in, inOff + p + 8) ^ hi);
                 tw[t++] = lo;
@@ -62,30 +93,15 @@ public final class Xts extends ChainMode {
                 long carry = hi >> 63;
                 hi = (hi << 1) | (lo >>> 63);
                 lo = (lo << 1) ^ (carry & 0x87);
-                p += 16;
             }
         }
         t = 0;
-        p = 0;
-        if (!encrypt && data instanceof JdkAes aes) {
-            // CBC-decrypt intrinsic: out[i] = D(w[i]) ^ w[i-1]; undo the chaining and the tweak in one pass
-            aes.decryptCbcRaw(w, 0, out, outOff, len, prev);
-            LONGS.set(out, outOff, (long) LONGS.get(out, outOff) ^ (long) LONGS.get(prev, 0) ^ tw[0]);
-            LONGS.set(out, outOff + 8, (long) LONGS.get(out, outOff + 8) ^ (long) LONGS.get(prev, 8) ^ tw[1]);
-            t = 2;
-            for (p = 16; p < len; p += 16) {
-                LONGS.set(out, outOff + p, (long) LONGS.get(out, outOff + p) ^ (long) LONGS.get(w, p - 16) ^ tw[t++]);
-                LONGS.set(out, outOff + p + 8, (long) LONGS.get(out, outOff + p + 8) ^ (long) LONGS.get(w, p - 8)
-                        ^ tw[t++]);
-            }
-            return;
-        }
         if (encrypt) {
             data.encrypt(w, 0, out, outOff, len);
         } else {
             data.decrypt(w, 0, out, outOff, len);
         }
-        for (; p < len; p += 16) {
+        for (p = 0; p < len; p += 16) {
             LONGS.set(out, outOff + p, (long) LONGS.get(out, outOff + p) ^ tw[t++]);
             LONGS.set(out, outOff + p + 8, (long) LONGS.get(out, outOff + p + 8) ^ tw[t++]);
         }
