@@ -29,7 +29,7 @@ public final class Main {
         register("dmctl", "NetBSD's dmctl(8) against a running 'dmemu serve'", Dmctl::run);
         register("dmsetup", "LVM2's dmsetup as NetBSD ships it, against a running 'dmemu serve'", Dmsetup::run);
         register("replay", "run ioctl requests and I/O directives against one emulated kernel",
-                org.dmemu.replay.Replay::run);
+                org.dmemu.web.WebReplay::run);
         register("disklabel", "print or write a NetBSD disklabel on an image",
                 org.dmemu.disklabel.tool.DisklabelTool::run);
         register("mkdisk", "create a disk image with an MBR and a NetBSD disklabel",
