@@ -320,8 +320,15 @@ async function loadLesson() {
     const li = el('li', { 'data-number': s.number, 'data-done': String(s.output !== null) });
     if (i === l.done) li.classList.add('next');
     if (s.explanation) li.appendChild(el('p', {}, s.explanation));
-    li.appendChild(el('pre', { class: 'source' }, s.source));
-    li.appendChild(el('pre', { class: 'output' }, s.output === null ? '' : s.output));
+    const src = el('details', { class: 'source' });
+    src.appendChild(el('summary', {}, summaryOf(s.source)));
+    src.appendChild(el('pre', { class: 'source' }, s.source));
+    li.appendChild(src);
+    const out = el('details', { class: 'output' });
+    if (i === l.done - 1) out.setAttribute('open', '');
+    out.appendChild(el('summary', {}, s.output === null ? 'not run yet' : 'output: ' + summaryOf(s.output)));
+    out.appendChild(el('pre', { class: 'output' }, s.output === null ? '' : s.output));
+    li.appendChild(out);
     ol.appendChild(li);
   });
   const btn = document.getElementById('step-button');
@@ -329,6 +336,18 @@ async function loadLesson() {
   btn.textContent = l.done >= l.steps.length ? 'Finished' : `Step ${l.done + 1} of ${l.steps.length}`;
   const next = ol.querySelector('li.next');
   if (next) next.scrollIntoView({ block: 'nearest' });
+}
+
+// One line for an item or its output: the directive itself, or the command (and for a reply,
+// its flags) of a request document.
+function summaryOf(text) {
+  const t = text.trim();
+  if (!t.startsWith('<')) return t.split('\n')[0];
+  const cmd = /<key>command<\/key>\s*<string>([^<]*)<\/string>/.exec(t);
+  const name = /<key>name<\/key>\s*<string>([^<]*)<\/string>/.exec(t);
+  const flags = /<key>flags<\/key>\s*<integer>([^<]*)<\/integer>/.exec(t);
+  return 'NETBSD_DM_IOCTL ' + (cmd ? cmd[1] : '?') + (name ? ' ' + name[1] : '') +
+    (flags ? ', flags ' + flags[1] + ' (' + decodeFlags(Number(flags[1])) + ')' : ', no flags');
 }
 
 async function step() {
