@@ -209,7 +209,7 @@ function addSteps(steps) {
 function drawSequence() {
   const s = document.getElementById('seq');
   s.replaceChildren();
-  const laneW = 150;
+  const laneW = 112;
   const rowH = 20;
   const top = 26;
   const W = LANES.length * laneW + 420;
