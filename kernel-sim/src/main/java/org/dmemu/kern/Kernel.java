@@ -46,7 +46,7 @@ public final class Kernel implements AutoCloseable {
         Trace trace = config.trace() == null ? null : new Trace(config.trace());
         for (String t : config.extraTargets()) {
             if (!DmTargetList.EXTRAS.contains(t)) {
-                throw new IllegalArgumentException("unknown extra target '" + t + "' (known: delay, flakey)");
+                throw new IllegalArgumentException("unknown extra target '" + t + "' (known: delay, flakey, multipath, snapshot, mirror)");
             }
         }
         try {

@@ -89,9 +89,9 @@ public final class Replay {
                     case "--disk" -> disks.add(DiskSpec.parse(value(args, ++i, a)));
                     case "--targets" -> {
                         for (String t : value(args, ++i, a).split(",")) {
-                            if (!t.equals("delay") && !t.equals("flakey")) {
+                            if (!org.dmemu.dev.dm.target.DmTargetList.EXTRAS.contains(t)) {
                                 throw new IllegalArgumentException("--targets: unknown target '" + t
-                                        + "' (extra targets: delay, flakey)");
+                                        + "' (extra targets: delay, flakey, multipath, snapshot, mirror)");
                             }
                             targets.add(t);
                         }

@@ -67,9 +67,9 @@ public final class Serve {
                 case "--disk" -> disks.add(parseDisk(value(args, ++i, a)));
                 case "--targets" -> {
                     for (String t : value(args, ++i, a).split(",")) {
-                        if (!t.equals("delay") && !t.equals("flakey")) {
+                        if (!org.dmemu.dev.dm.target.DmTargetList.EXTRAS.contains(t)) {
                             throw new UsageException("--targets: unknown target '" + t
-                                    + "' (extra targets: delay, flakey)");
+                                    + "' (extra targets: delay, flakey, multipath, snapshot, mirror)");
                         }
                         targets.add(t);
                     }
