@@ -35,6 +35,11 @@ public final class DmTargetList {
         if (extra.contains("multipath")) {
             l.targets.add(new DmTargetMultipath());
         }
+        if (extra.contains("snapshot")) {
+            org.dmemu.dev.dm.target.snap.SnapshotRegistry reg = new org.dmemu.dev.dm.target.snap.SnapshotRegistry();
+            l.targets.add(new DmTargetSnapshotOrigin(reg));
+            l.targets.add(new DmTargetSnapshot(reg));
+        }
         return l;
     }
 
