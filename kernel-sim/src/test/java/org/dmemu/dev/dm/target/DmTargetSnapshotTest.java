@@ -206,9 +206,10 @@ class DmTargetSnapshotTest {
                     f[w] = ex.submit(() -> {
                         for (int v = 1; !stop.get() || v < 50; v++) {
                             byte[] b = new byte[region * 512];
-                            Arrays.fill(b, (byte) v);
+                            int stamp = 1 + v % 120; // a positive byte
+                            Arrays.fill(b, (byte) stamp);
                             write(t, ORIGIN, 4 + id * 64L, b); // unaligned to the chunks on purpose
-                            last[id] = v;
+                            last[id] = stamp;
                             if (v == 20) {
                                 started.countDown();
                             }
