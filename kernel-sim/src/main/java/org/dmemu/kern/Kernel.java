@@ -62,7 +62,7 @@ public final class Kernel implements AutoCloseable {
             throw e;
         }
         DmPdevList pdevs = new DmPdevList(this::resolveBlock);
-        this.dm = new DeviceMapper(DmTargetList.builtins(config.extraTargets()), pdevs, trace, config.strictErrno());
+        this.dm = new DeviceMapper(DmTargetList.builtins(config.extraTargets(), trace), pdevs, trace, config.strictErrno());
         dm.setStrictOffsets(config.strictOffsets());
     }
 

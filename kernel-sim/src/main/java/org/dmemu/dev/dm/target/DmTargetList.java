@@ -20,6 +20,11 @@ public final class DmTargetList {
 
     /** The registry {@code dm_target_init} builds, plus the named extras (delay, flakey). */
     public static DmTargetList builtins(Set<String> extra) {
+        return builtins(extra, null);
+    }
+
+    /** {@link #builtins(Set)} with the trace targets with background work (mirror resync) write to. */
+    public static DmTargetList builtins(Set<String> extra, org.dmemu.sys.Trace trace) {
         DmTargetList l = new DmTargetList();
         l.targets.add(new DmTargetLinear());
         l.targets.add(new DmTargetStripe());
@@ -39,6 +44,9 @@ public final class DmTargetList {
             org.dmemu.dev.dm.target.snap.SnapshotRegistry reg = new org.dmemu.dev.dm.target.snap.SnapshotRegistry();
             l.targets.add(new DmTargetSnapshotOrigin(reg));
             l.targets.add(new DmTargetSnapshot(reg));
+        }
+        if (extra.contains("mirror")) {
+            l.targets.add(new DmTargetMirror(trace));
         }
         return l;
     }
