@@ -10,9 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import org.dmemu.dev.dm.NetbsdDm;
 import org.dmemu.kern.DiskHandle;
@@ -21,6 +19,7 @@ import org.dmemu.kern.IoctlResult;
 import org.dmemu.kern.Kernel;
 import org.dmemu.kern.KernelConfig;
 import org.dmemu.kern.KernelException;
+import org.dmemu.kern.KernelOptions;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
 
@@ -30,7 +29,7 @@ import org.dmemu.sys.Errno;
  * tester's entry point.
  *
  * <pre>
- * dmemu replay [--disk UNIT=SOURCE[,secsize=N]]... [--targets LIST] [--strict-errno] [--trace] FILE
+ * dmemu replay [kernel options: see {@link KernelOptions}] FILE
  * </pre>
  *
  * <p>Items (FILE {@code -} = standard input):
@@ -69,39 +68,27 @@ public final class Replay {
         }
     }
 
-    private static final String USAGE = "usage: dmemu replay [--disk UNIT=SOURCE[,secsize=N]]... [--targets LIST]"
-            + " [--strict-errno] [--trace] FILE";
+    private static final String USAGE = "usage: dmemu replay " + KernelOptions.SYNOPSIS + " FILE";
 
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        List<DiskSpec> disks = new ArrayList<>();
-        Set<String> targets = new LinkedHashSet<>();
-        boolean strict = false;
-        boolean trace = false;
+        KernelOptions kopts = new KernelOptions();
         String file = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             try {
+                int n = kopts.accept(args, i);
+                if (n > 0) {
+                    i += n - 1;
+                    continue;
+                }
                 switch (a) {
                     case "--help", "-h" -> {
                         out.println(USAGE);
+                        out.println(KernelOptions.HELP);
                         return 0;
                     }
-                    case "--disk" -> disks.add(DiskSpec.parse(value(args, ++i, a)));
-                    case "--targets" -> {
-                        for (String t : value(args, ++i, a).split(",")) {
-                            if (!org.dmemu.dev.dm.target.DmTargetList.EXTRAS.contains(t)) {
-                                throw new IllegalArgumentException("--targets: unknown target '" + t
-                                        + "' (extra targets: delay, flakey, multipath, snapshot, mirror)");
-                            }
-                            targets.add(t);
-                        }
-                    }
-                    case "--strict-errno" -> strict = true;
-                    case "--trace" -> trace = true;
                     default -> {
-                        if (a.startsWith("--disk=")) {
-                            disks.add(DiskSpec.parse(a.substring(7)));
-                        } else if (a.startsWith("-") && !a.equals("-")) {
+                        if (a.startsWith("-") && !a.equals("-")) {
                             throw new IllegalArgumentException("unknown option " + a);
                         } else if (file != null) {
                             throw new IllegalArgumentException("only one FILE may be given");
@@ -119,10 +106,6 @@ public final class Replay {
             err.println("dmemu replay: missing FILE (" + USAGE + ")");
             return 64;
         }
-        if (disks.isEmpty()) {
-            disks.add(new DiskSpec("wd0", "mem:64M", 512));
-            disks.add(new DiskSpec("wd1", "mem:64M", 512));
-        }
         byte[] input;
         try {
             input = file.equals("-") ? in.readAllBytes() : Files.readAllBytes(Path.of(file));
@@ -137,7 +120,8 @@ public final class Replay {
             err.println("dmemu replay: " + file + ": " + e.getMessage());
             return 2;
         }
-        KernelConfig cfg = new KernelConfig(disks, targets, strict, false, trace ? err : null);
+        KernelConfig cfg = kopts.config(List.of(new DiskSpec("wd0", "mem:64M", 512),
+                new DiskSpec("wd1", "mem:64M", 512)), err);
         try (Kernel k = Kernel.boot(cfg)) {
             for (Item it : items) {
                 runItem(k, it, out);
@@ -148,13 +132,6 @@ public final class Replay {
         }
         out.flush();
         return 0;
-    }
-
-    private static String value(String[] args, int i, String opt) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(opt + " needs a value");
-        }
-        return args[i];
     }
 
     /** Splits the file into items. */

@@ -66,7 +66,7 @@ class ReplayTest {
                 + "\t<key>minor</key>\n\t<integer>0x1</integer>\n\t<key>name</key>\n\t<string>v</string>\n" + VK);
         assertTrue(r.out().startsWith(want), r.out());
         assertTrue(r.out().endsWith("write /dev/mapper/v 0 1024 error=0 resid=0\n"
-                + "read /dev/wd1a 384 1024 error=0 resid=0 sha256=" + sha + "\n"
+                + "read /dev/wd1a 384 1024 open errno 16 EBUSY\n"
                 + "read /dev/rwd1d 384 1024 error=0 resid=0 sha256=" + sha + "\n"
                 + "read /dev/mapper/v 256 512 error=0 resid=512 sha256=" + zero + "\n"
                 + "read /dev/mapper/v 257 512 error=22 resid=512 sha256=" + zero + "\n"
@@ -130,5 +130,24 @@ class ReplayTest {
     void strictErrnoOption_returnsHandlerError() {
         Run r = run(cmd("info", "\t<key>name</key>\n\t<string>x</string>\n"), "--strict-errno");
         assertEquals("errno 2 ENOENT\n", r.out());
+    }
+
+    @Test
+    void strictOffsetsOption_refusesATableOverTheLabelSector() {
+        String create = cmd("create", "\t<key>name</key>\n\t<string>v</string>\n");
+        String reload = cmd("reload", "\t<key>cmd_data</key>\n\t<array>\n\t\t<dict>\n"
+                + "\t\t\t<key>length</key>\n\t\t\t<integer>8</integer>\n"
+                + "\t\t\t<key>params</key>\n\t\t\t<string>/dev/wd1d 0</string>\n"
+                + "\t\t\t<key>start</key>\n\t\t\t<integer>0</integer>\n"
+                + "\t\t\t<key>type</key>\n\t\t\t<string>linear</string>\n\t\t</dict>\n\t</array>\n"
+                + "\t<key>name</key>\n\t<string>v</string>\n");
+        // sector 1 of a bare disk is its label sector: --strict-offsets refuses (EINVAL), the default loads
+        assertEquals("errno 22 EINVAL\n", tail(run(create + reload, "--strict-errno", "--strict-offsets").out()));
+        assertTrue(run(create + reload, "--strict-errno").out().endsWith("</plist>\n"));
+        assertTrue(run("", "--help").out().contains("--strict-offsets"));
+    }
+
+    private static String tail(String out) {
+        return out.substring(out.lastIndexOf("</plist>\n") + "</plist>\n".length());
     }
 }

@@ -7,21 +7,19 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.dmemu.kern.DiskSpec;
 import org.dmemu.kern.KernelConfig;
+import org.dmemu.kern.KernelOptions;
 
 /**
  * {@code dmemu serve}: boots the emulated kernel and serves it until SIGINT/SIGTERM.
  *
  * <pre>
- * dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... [--targets T1,T2]
- *             [--strict-errno] [--strict-offsets] [--trace]
- *             [--control PATH] [--nbd-port N] [--nbd-bind ADDR]
+ * dmemu serve [--state DIR] [--control PATH] [--nbd-port N] [--nbd-bind ADDR]
+ *             [kernel options: see {@link KernelOptions}]
  * </pre>
  *
  * Without {@code --disk} the kernel gets two disks, wd0 and wd1: 256 MiB sparse images
@@ -34,13 +32,38 @@ public final class Serve {
     private Serve() {
     }
 
-    static final String USAGE = "usage: dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... "
-            + "[--targets LIST] [--strict-errno] [--strict-offsets] [--trace] [--control PATH] "
-            + "[--nbd-port N] [--nbd-bind ADDR]";
+    static final String USAGE = "usage: dmemu serve [--state DIR] [--control PATH] [--nbd-port N] "
+            + "[--nbd-bind ADDR] " + KernelOptions.SYNOPSIS;
 
-    /** Parsed command line. */
-    record Options(Path state, List<DiskSpec> disks, Set<String> targets, boolean strictErrno,
-                   boolean strictOffsets, boolean trace, Path control, InetAddress nbdBind, int nbdPort) {
+    /** The daemon's own options, for --help. */
+    static final String HELP = String.join("\n",
+            "daemon options:",
+            "  --state DIR        where the default disk images and the control socket live (./state)",
+            "  --control PATH     the control socket (DIR/control)",
+            "  --nbd-port N       the NBD port (10809; 0 picks a free one)",
+            "  --nbd-bind ADDR    the NBD address (127.0.0.1)");
+
+    /** Parsed command line: the daemon's options and the kernel's. */
+    record Options(Path state, KernelOptions kernel, Path control, InetAddress nbdBind, int nbdPort) {
+        List<DiskSpec> disks() {
+            return kernel.disks();
+        }
+
+        Set<String> targets() {
+            return kernel.targets();
+        }
+
+        boolean strictErrno() {
+            return kernel.strictErrno();
+        }
+
+        boolean strictOffsets() {
+            return kernel.strictOffsets();
+        }
+
+        boolean trace() {
+            return kernel.trace();
+        }
     }
 
     /** A command-line mistake: one line for stderr. */
@@ -52,31 +75,24 @@ public final class Serve {
 
     static Options parse(String[] args) throws UsageException {
         Path state = Path.of("state");
-        List<DiskSpec> disks = new ArrayList<>();
-        Set<String> targets = new LinkedHashSet<>();
-        boolean strictErrno = false;
-        boolean strictOffsets = false;
-        boolean trace = false;
+        KernelOptions kernel = new KernelOptions();
         Path control = null;
         String bind = "127.0.0.1";
         int port = 10809;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            int n;
+            try {
+                n = kernel.accept(args, i);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (n > 0) {
+                i += n - 1;
+                continue;
+            }
             switch (a) {
                 case "--state" -> state = Path.of(value(args, ++i, a));
-                case "--disk" -> disks.add(parseDisk(value(args, ++i, a)));
-                case "--targets" -> {
-                    for (String t : value(args, ++i, a).split(",")) {
-                        if (!org.dmemu.dev.dm.target.DmTargetList.EXTRAS.contains(t)) {
-                            throw new UsageException("--targets: unknown target '" + t
-                                    + "' (extra targets: delay, flakey, multipath, snapshot, mirror)");
-                        }
-                        targets.add(t);
-                    }
-                }
-                case "--strict-errno" -> strictErrno = true;
-                case "--strict-offsets" -> strictOffsets = true;
-                case "--trace" -> trace = true;
                 case "--control" -> control = Path.of(value(args, ++i, a));
                 case "--nbd-bind" -> bind = value(args, ++i, a);
                 case "--nbd-port" -> {
@@ -90,13 +106,7 @@ public final class Serve {
                         throw new UsageException("--nbd-port: not a port number: " + v);
                     }
                 }
-                default -> {
-                    if (a.startsWith("--disk=")) {
-                        disks.add(parseDisk(a.substring("--disk=".length())));
-                    } else {
-                        throw new UsageException("unknown option: " + a);
-                    }
-                }
+                default -> throw new UsageException("unknown option: " + a);
             }
         }
         InetAddress addr;
@@ -105,8 +115,7 @@ public final class Serve {
         } catch (UnknownHostException e) {
             throw new UsageException("--nbd-bind: unknown address: " + bind);
         }
-        return new Options(state, disks, targets, strictErrno, strictOffsets, trace,
-                control != null ? control : state.resolve("control"), addr, port);
+        return new Options(state, kernel, control != null ? control : state.resolve("control"), addr, port);
     }
 
     private static String value(String[] args, int i, String opt) throws UsageException {
@@ -116,19 +125,12 @@ public final class Serve {
         return args[i];
     }
 
-    /** {@code UNIT=SOURCE[,secsize=N]} as replay takes it ({@link DiskSpec#parse}). */
-    static DiskSpec parseDisk(String s) throws UsageException {
-        try {
-            return DiskSpec.parse(s);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--disk: " + e.getMessage());
-        }
-    }
-
     /** The subcommand: runs until the process is told to stop. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println(USAGE);
+            out.println(HELP);
+            out.println(KernelOptions.HELP);
             return 0;
         }
         Options o;
@@ -149,8 +151,7 @@ public final class Serve {
                 out.println("dmemu serve: disk " + s.unit() + " " + s.source()
                         + (s.secsize() != 512 ? " secsize " + s.secsize() : ""));
             }
-            KernelConfig config = new KernelConfig(disks, o.targets(), o.strictErrno(), o.strictOffsets(),
-                    o.trace() ? err : null);
+            KernelConfig config = o.kernel().config(disks, err);
             d = ServeDaemon.start(config, o.control(), o.nbdBind(), o.nbdPort());
         } catch (IOException | RuntimeException e) {
             err.println("dmemu serve: " + e.getMessage());

@@ -76,7 +76,7 @@ public final class DmTargetMirror implements DmTarget {
             entry.setConfig(parse(pdevs, entry, argv, opened));
         } catch (DmException e) {
             for (DmPdev p : opened) {
-                pdevs.decr(p);
+                pdevs.release(p);
             }
             throw e;
         }
@@ -383,7 +383,7 @@ public final class DmTargetMirror implements DmTarget {
         if (entry.config() instanceof Config c) {
             c.ms().stopResync();
             for (DmPdev p : c.pdevs()) {
-                pdevs.decr(p);
+                pdevs.release(p);
             }
         }
     }

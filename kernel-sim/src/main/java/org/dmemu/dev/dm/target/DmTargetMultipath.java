@@ -77,7 +77,7 @@ public final class DmTargetMultipath implements DmTarget {
             entry.setConfig(parse(pdevs, entry, new DmArgSet(argv), opened));
         } catch (DmException e) {
             for (DmPdev p : opened) {
-                pdevs.decr(p);
+                pdevs.release(p);
             }
             throw e;
         }
@@ -388,7 +388,7 @@ public final class DmTargetMultipath implements DmTarget {
         if (entry.config() instanceof Config c) {
             c.m().presuspend();
             for (DmPdev p : c.pdevs()) {
-                pdevs.decr(p);
+                pdevs.release(p);
             }
         }
     }

@@ -103,9 +103,9 @@ public final class DmTargetSnapshot implements DmTarget {
             entry.addDeps(cow);
             entry.setConfig(new Config(origin, cow, registry.register(origin, store)));
         } catch (DmException e) {
-            pdevs.decr(origin);
+            pdevs.release(origin);
             if (cow != null) {
-                pdevs.decr(cow);
+                pdevs.release(cow);
             }
             throw e;
         }
@@ -232,8 +232,8 @@ public final class DmTargetSnapshot implements DmTarget {
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
             registry.unregister(c.snap());
-            pdevs.decr(c.origin());
-            pdevs.decr(c.cow());
+            pdevs.release(c.origin());
+            pdevs.release(c.cow());
         }
     }
 

@@ -113,7 +113,7 @@ public final class DmTargetSnapshotOrigin implements DmTarget {
     @Override
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
-            pdevs.decr(c.pdev());
+            pdevs.release(c.pdev());
         }
     }
 

@@ -179,7 +179,7 @@ class DmTargetMultipathTest {
                     int k = i;
                     f[i] = ex.submit(() -> {
                         go.await();
-                        return t.io("/dev/mapper/m", true, 200, got[k]);
+                        return t.io("/dev/rmapper/m", true, 200, got[k]); // raw node: block nodes open once
                     });
                 }
                 go.countDown();
@@ -199,7 +199,7 @@ class DmTargetMultipathTest {
                 }
                 // queued again, then released by fail_if_no_path with EIO
                 message(t, "m", 0, "fail_path 0:19");
-                Future<?> g = ex.submit(() -> t.io("/dev/mapper/m", true, 200, new byte[512]));
+                Future<?> g = ex.submit(() -> t.io("/dev/rmapper/m", true, 200, new byte[512]));
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (mp.queued() < 1 && System.nanoTime() < deadline) {
                     Thread.onSpinWait();
@@ -208,7 +208,7 @@ class DmTargetMultipathTest {
                 assertEquals(Errno.EIO, ((Buf) g.get(10, TimeUnit.SECONDS)).error());
                 // a suspend (without noflush) releases queued I/O, as Linux's presuspend does
                 message(t, "m", 0, "queue_if_no_path");
-                Future<?> h = ex.submit(() -> t.io("/dev/mapper/m", true, 200, new byte[512]));
+                Future<?> h = ex.submit(() -> t.io("/dev/rmapper/m", true, 200, new byte[512]));
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (mp.queued() < 1 && System.nanoTime() < deadline) {
                     Thread.onSpinWait();

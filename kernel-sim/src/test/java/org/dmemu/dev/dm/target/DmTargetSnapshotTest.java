@@ -208,7 +208,7 @@ class DmTargetSnapshotTest {
                             byte[] b = new byte[region * 512];
                             int stamp = 1 + v % 120; // a positive byte
                             Arrays.fill(b, (byte) stamp);
-                            write(t, ORIGIN, 4 + id * 64L, b); // unaligned to the chunks on purpose
+                            write(t, "/dev/rmapper/origin", 4 + id * 64L, b); // unaligned to the chunks; raw: block nodes open once
                             last[id] = stamp;
                             if (v == 20) {
                                 started.countDown();
