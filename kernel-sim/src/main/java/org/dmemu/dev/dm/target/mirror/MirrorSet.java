@@ -221,13 +221,22 @@ public final class MirrorSet {
                 trace("kmirrord: region " + r + ": read from " + src.pdev.udevName() + " failed (" + e.name() + ")");
                 return false;
             }
+            boolean all = true;
             for (Leg l : legs) {
-                if (l == src || !l.ok()) {
+                if (l == src) {
                     continue;
                 }
-                if (legIo(l, scratch, Buf.B_WRITE, start, tmp, 0, len, 1) != Errno.NONE) {
-                    failLeg(l, 'S');
+                if (!l.ok() || legIo(l, scratch, Buf.B_WRITE, start, tmp, 0, len, 1) != Errno.NONE) {
+                    if (l.ok()) {
+                        failLeg(l, 'S');
+                    }
+                    all = false;
                 }
+            }
+            if (!all) {
+                // a failed leg cannot be brought in sync: the region stays out of sync, as in Linux
+                trace("kmirrord: region " + r + ": a leg has failed, region stays out of sync");
+                return false;
             }
             log.setRegionSync(r, true);
             trace("kmirrord: region " + r + " (sectors " + start + "-" + (start + len / Buf.DEV_BSIZE - 1)
