@@ -217,6 +217,16 @@ public final class DmTargetMirror implements DmTarget {
 
     // ------------------------------------------------------------------ I/O
 
+    /**
+     * The bytes of a transfer at {@code sector} with {@code left} bytes to go that stay inside
+     * one {@code unit}-sector region (or chunk): what Linux gets by splitting bios at
+     * {@code max_io_len}. Pure.
+     */
+    public static int piece(long sector, int left, long unit) {
+        long room = ((sector / unit + 1) * unit - sector) * Buf.DEV_BSIZE;
+        return (int) Math.min(left, room);
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         MirrorSet ms = ((Config) entry.config()).ms();
@@ -226,7 +236,7 @@ public final class DmTargetMirror implements DmTarget {
         while (done < len) {
             long sector = nb.blkno() + done / Buf.DEV_BSIZE;
             long region = sector / rs;
-            int piece = (int) Math.min(len - done, ((region + 1) * rs - sector) * Buf.DEV_BSIZE);
+            int piece = piece(sector, len - done, rs);
             Errno e = nb.isRead() ? read(ms, nb, scratch, sector, region, done, piece, trace, depth)
                     : write(ms, nb, scratch, sector, region, done, piece, trace, depth);
             if (e != Errno.NONE) {

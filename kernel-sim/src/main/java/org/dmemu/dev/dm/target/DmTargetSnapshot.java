@@ -157,7 +157,7 @@ public final class DmTargetSnapshot implements DmTarget {
             while (done < len) {
                 long sector = nb.blkno() + done / Buf.DEV_BSIZE;
                 long chunk = sector / cs;
-                int piece = (int) Math.min(len - done, ((chunk + 1) * cs - sector) * Buf.DEV_BSIZE);
+                int piece = DmTargetMirror.piece(sector, len - done, cs);
                 long n = st.lookup(chunk);
                 if (n < 0 && !read) {
                     n = s.copyChunk(chunk, trace, depth);
