@@ -14,14 +14,28 @@ import java.io.PrintStream;
  */
 public final class Trace {
     private final PrintStream out;
+    /** A label for every line a thread prints (background workers: {@code "[kmirrord] "}). */
+    private static final ThreadLocal<String> THREAD_PREFIX = new ThreadLocal<>();
 
     public Trace(PrintStream out) {
         this.out = out;
     }
 
+    /**
+     * Labels every line the calling thread prints from now on (a background thread of a target,
+     * such as the mirror resync, so that a learner can tell its lines from the caller's).
+     */
+    public static void setThreadPrefix(String prefix) {
+        THREAD_PREFIX.set(prefix);
+    }
+
     /** Prints {@code text} indented by {@code depth} levels (two spaces each). */
     public void line(int depth, String text) {
         StringBuilder sb = new StringBuilder(depth * 2 + text.length());
+        String prefix = THREAD_PREFIX.get();
+        if (prefix != null) {
+            sb.append(prefix);
+        }
         for (int i = 0; i < depth; i++) {
             sb.append("  ");
         }

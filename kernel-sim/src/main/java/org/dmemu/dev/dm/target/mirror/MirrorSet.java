@@ -174,6 +174,7 @@ public final class MirrorSet {
     }
 
     private void resyncLoop() {
+        Trace.setThreadPrefix("[kmirrord] ");
         try {
             Buf scratch = new Buf();
             long rs = log.regionSize;
@@ -218,7 +219,7 @@ public final class MirrorSet {
             Errno e = legIo(src, scratch, Buf.B_READ, start, tmp, 0, len, 1);
             if (e != Errno.NONE) {
                 failLeg(src, 'S');
-                trace("kmirrord: region " + r + ": read from " + src.pdev.udevName() + " failed (" + e.name() + ")");
+                trace("do_recovery: region " + r + ": read from " + src.pdev.udevName() + " failed (" + e.name() + ")");
                 return false;
             }
             boolean all = true;
@@ -235,11 +236,11 @@ public final class MirrorSet {
             }
             if (!all) {
                 // a failed leg cannot be brought in sync: the region stays out of sync, as in Linux
-                trace("kmirrord: region " + r + ": a leg has failed, region stays out of sync");
+                trace("do_recovery: region " + r + ": a leg has failed, region stays out of sync");
                 return false;
             }
             log.setRegionSync(r, true);
-            trace("kmirrord: region " + r + " (sectors " + start + "-" + (start + len / Buf.DEV_BSIZE - 1)
+            trace("do_recovery: region " + r + " (sectors " + start + "-" + (start + len / Buf.DEV_BSIZE - 1)
                     + ") copied from " + src.pdev.udevName() + ": " + log.syncCount() + "/" + log.regionCount
                     + " in sync");
             return true;
