@@ -222,6 +222,38 @@ class DmTargetMultipathTest {
         }
     }
 
+    @Test
+    void noPathRetry_queuesNBufs_thenFailsThemAll() throws Exception {
+        try (DmTestSupport t = new DmTestSupport(Set.of("multipath"), false)) {
+            t.up("m", line(0, 1024, "multipath", "2 no_path_retry 2 0 1 1 round-robin 0 1 0 /dev/wd1d"));
+            message(t, "m", 0, "fail_path 0:19");
+            var mp = ((DmTargetMultipath.Config) t.k.deviceMapper().devs().lookup("m", null, 0).tableHead().active()
+                    .entries().get(0).config()).m();
+            ExecutorService ex = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> a = ex.submit(() -> t.io("/dev/rmapper/m", true, 0, new byte[512]));
+                Future<?> b = ex.submit(() -> t.io("/dev/rmapper/m", true, 8, new byte[512]));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (mp.queued() < 2 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertEquals(2, mp.queued(), "attempts 1 and 2 are queued");
+                assertEquals("3 queue_if_no_path no_path_retry 2 0 1 1 round-robin 0 1 1 0:19 1", params(t, "m", true));
+                Buf c = t.io("/dev/rmapper/m", true, 16, new byte[512]);
+                assertEquals(Errno.EIO, c.error(), "attempt 3 switches queueing off");
+                assertEquals(Errno.EIO, ((Buf) a.get(10, TimeUnit.SECONDS)).error());
+                assertEquals(Errno.EIO, ((Buf) b.get(10, TimeUnit.SECONDS)).error());
+                assertEquals("2 no_path_retry 2 0 1 1 round-robin 0 1 1 0:19 1", params(t, "m", true));
+                assertEquals(Errno.NONE, message(t, "m", 0, "reinstate_path 0:19"));
+                assertEquals("3 queue_if_no_path no_path_retry 2 0 1 1 round-robin 0 1 1 0:19 1", params(t, "m", true),
+                        "a path back: queueing on again");
+                assertEquals(Errno.NONE, t.io("/dev/rmapper/m", true, 0, new byte[512]).error());
+            } finally {
+                ex.shutdownNow();
+            }
+        }
+    }
+
     static String hex(byte[] b) {
         return Arrays.toString(b);
     }
