@@ -191,12 +191,17 @@ public final class Multipath {
 
     private Pgpath chooseInPg(PriorityGroup pg, long bytes) {
         List<Pgpath> v = pg.validList;
-        PathSelector.Load[] loads = new PathSelector.Load[v.size()];
-        for (int i = 0; i < loads.length; i++) {
-            Pgpath p = v.get(i);
-            loads[i] = new PathSelector.Load(p.inFlight, p.inFlightBytes, p.args.relativeThroughput());
+        int i;
+        if (pg.ps == PathSelector.ROUND_ROBIN) {
+            i = v.isEmpty() ? -1 : 0; // the head of the list: no loads to build
+        } else {
+            PathSelector.Load[] loads = new PathSelector.Load[v.size()];
+            for (int k = 0; k < loads.length; k++) {
+                Pgpath p = v.get(k);
+                loads[k] = new PathSelector.Load(p.inFlight, p.inFlightBytes, p.args.relativeThroughput());
+            }
+            i = pg.ps.choose(loads, bytes);
         }
-        int i = pg.ps.choose(loads, bytes);
         if (i < 0) {
             return null;
         }
