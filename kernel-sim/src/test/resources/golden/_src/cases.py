@@ -1841,6 +1841,42 @@ for params in ('core', 'core x 1024' + L, 'frob 1 1024' + L, 'core 0' + L, 'core
 c.io(R('reload', name='m', cmd_data=[ent(0, 2048, 'mirror', 'core 1 1024 2 %s 0 /dev/wd7d 0' % WD0D)]), 2)
 
 
+c = case('status/mirror_disk_log', """
+mirror with a disk log on wd2d (Linux dm-log.c): the log device holds, from sector 0, le32
+MIRROR_MAGIC 0x4D695272, le32 version 2, le64 nr_regions (16 = 16384 / 1024), and from byte 1024
+the clean bitset (region i = bit i%8 of byte i/8); nosync marks every region clean: 0xff 0xff.
+A write clears its region's bit on disk and sets it again when both legs have it. Status
+'... 16/16 1 AA 3 disk 0:35 A' (disk_status: 3 args, log device, A = log device alive); table
+'disk 3 0:35 1024 nosync 2 ...' (3 log args with a sync argument).""",
+         args=X10 + ['--disk wd0=mem:64M', '--disk wd1=mem:64M', '--disk wd2=mem:1M'])
+device(c, 'm', 1, [ent(0, 16384, 'mirror', 'disk 3 /dev/wd2d 1024 nosync 2 %s 0 %s 0' % (WD0D, WD1D))])
+status(c, 'm', 1, [ent(0, 16384, 'mirror', '2 %s %s 16/16 1 AA 3 disk 0:35 A' % (UD0, UD1), 1)])
+table(c, 'm', 1, 0x30, [ent(0, 16384, 'mirror', 'disk 3 0:35 1024 nosync 2 %s 0 %s 0' % (UD0, UD1), 1)])
+c.write(mapper('m'), 5000, 4096, 21, 0, 0)
+c.read(RWD1D, 5000, 4096, 0, 0, pattern(21, 4096))
+c.read('/dev/rwd2d', 0, 1536, 0, 0, bytes([0x72, 0x52, 0x69, 0x4D, 2, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0])
+       + bytes(1024 - 16) + bytes([0xff, 0xff]))
+
+c = case('io/snapshot_cow_full', """
+A persistent snapshot whose COW device (wd1, 1 MiB = 2048 sectors) holds 8 chunks of 256 sectors:
+header, metadata area 0, and room for 6 copies (persistent_prepare_exception: full when
+COW size < (next_free + 1) x chunk). Six origin writes to six chunks fill it ('2048/2048 512');
+the seventh cannot copy its chunk: the snapshot is invalidated (status 'Invalid', header valid
+flag 0 on disk, its reads fail with EIO), the origin write itself succeeds.""",
+         args=X10 + ['--disk wd0=mem:64M', '--disk wd1=mem:1M'])
+device(c, 'origin', 1, [ent(0, 131072, 'snapshot-origin', WD0D)])
+device(c, 'snap', 2, [ent(0, 131072, 'snapshot', '%s %s P 256' % (WD0D, WD1D))])
+for i in range(6):
+    c.write(mapper('origin'), i * 256, 512, 50 + i, 0, 0)
+status(c, 'snap', 2, [ent(0, 131072, 'snapshot', '2048/2048 512', 1)])
+c.read(mapper('snap'), 5 * 256, 512, 0, 0)
+c.write(mapper('origin'), 6 * 256, 512, 56, 0, 0)
+status(c, 'snap', 2, [ent(0, 131072, 'snapshot', 'Invalid', 1)])
+c.read(mapper('snap'), 0, 512, 5, 512)
+c.read(mapper('origin'), 6 * 256, 512, 0, 0, pattern(56, 512))
+c.read(RWD1D, 0, 512, 0, 0, b'SnAp' + bytes([0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0]))
+
+
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
     seen = set()
