@@ -243,4 +243,32 @@ class DmTargetSnapshotTest {
             }
         }
     }
+
+    @Test
+    void cowOnA4kSectorDisk_metadataWrittenInWholeSectors() {
+        try (DmTestSupport t = new DmTestSupport(Set.of("snapshot", "mirror"), false)) {
+            t.up("origin", line(0, 16384, "snapshot-origin", "/dev/wd0d"));
+            t.up("snap", line(0, 16384, "snapshot", "/dev/wd0d /dev/sd0d P 8"));
+            write(t, ORIGIN, 0, pattern(8, 4096));
+            write(t, ORIGIN, 64, pattern(9, 4096));
+            assertEquals("32/16384 16", params(t, "snap", false));
+            assertArrayEquals(new byte[4096], read(t, SNAP, 0, 4096));
+            byte[] area = read(t, "/dev/rsd0d", 8, 4096); // chunk 1 = 512-byte blocks 8-15 = 4 KiB sector 1
+            assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0,
+                3, 0, 0, 0, 0, 0, 0, 0}, Arrays.copyOf(area, 32));
+        }
+        try (DmTestSupport t = new DmTestSupport(Set.of("mirror"), false)) { // a mirror's disk log there too
+            t.up("m", line(0, 2048, "mirror", "disk 3 /dev/sd0d 64 nosync 2 /dev/wd0d 0 /dev/wd1d 0"));
+            write(t, "/dev/mapper/m", 100, pattern(10, 1024));
+            assertEquals("2 0:3 0:19 32/32 1 AA 3 disk " + udevOf(t, "/dev/sd0d") + " A", params(t, "m", false));
+            byte[] log = read(t, "/dev/rsd0d", 0, 4096);
+            assertArrayEquals(new byte[] {0x72, 0x52, 0x69, 0x4D, 2, 0, 0, 0, 32}, Arrays.copyOf(log, 9));
+            assertArrayEquals(new byte[] {-1, -1, -1, -1, 0}, Arrays.copyOfRange(log, 1024, 1029));
+        }
+    }
+
+    static String udevOf(DmTestSupport t, String path) {
+        return t.k.deviceMapper().pdevs().snapshot().stream().filter(p -> p.name().equals(path)).findFirst()
+                .orElseThrow().udevName();
+    }
 }

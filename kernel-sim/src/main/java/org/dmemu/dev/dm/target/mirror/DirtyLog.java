@@ -54,7 +54,7 @@ public final class DirtyLog {
         this.sync = sync;
         this.logDev = logDev;
         this.inSync = new boolean[(int) regionCount];
-        this.buf = new byte[bufSize(regionCount)];
+        this.buf = new byte[bufSize(regionCount, logDev == null ? Buf.DEV_BSIZE : logDev.secsize())];
     }
 
     /**
@@ -108,11 +108,14 @@ public final class DirtyLog {
         return l;
     }
 
-    /** The log area in bytes: header sectors plus the bitset, rounded up to whole sectors. */
-    public static int bufSize(long regionCount) {
+    /**
+     * The log area in bytes: header sectors plus the bitset (whole 32-bit words), rounded up to
+     * the log device's sector size ({@code dm_round_up(..., bdev_logical_block_size)}).
+     */
+    public static int bufSize(long regionCount, int secsize) {
         long bits = (regionCount + 31) / 32 * 4;
         long bytes = (long) LOG_OFFSET * Buf.DEV_BSIZE + bits;
-        return (int) ((bytes + Buf.DEV_BSIZE - 1) / Buf.DEV_BSIZE * Buf.DEV_BSIZE);
+        return (int) ((bytes + secsize - 1) / secsize * secsize);
     }
 
     public long regionSize() {
@@ -178,9 +181,10 @@ public final class DirtyLog {
         if (logDev == null) {
             return;
         }
+        int bs = Math.max(Buf.DEV_BSIZE, logDev.secsize());
         int byteAt = LOG_OFFSET * Buf.DEV_BSIZE + (int) (region / 8);
-        int sec = byteAt / Buf.DEV_BSIZE * Buf.DEV_BSIZE;
-        if (io(false, sec, Buf.DEV_BSIZE) != Errno.NONE) {
+        int sec = byteAt / bs * bs;
+        if (io(false, sec, bs) != Errno.NONE) {
             logDevFailed = true;
         }
     }

@@ -57,7 +57,7 @@ public final class PersistentStore extends ExceptionStore {
      */
     public static PersistentStore open(DmPdev cow, long chunkSize) throws DmException {
         PersistentStore s = new PersistentStore(cow, chunkSize);
-        byte[] hdr = new byte[Buf.DEV_BSIZE];
+        byte[] hdr = new byte[s.blockSize()];
         if (s.cowIo(true, 0, hdr, 0, hdr.length) != Errno.NONE) {
             throw new DmException(Errno.EIO, "Failed to read snapshot metadata");
         }
@@ -154,9 +154,10 @@ public final class PersistentStore extends ExceptionStore {
         int at = (int) (committed * DISK_EXCEPTION_SIZE);
         putLe64(area, at, oldChunk);
         putLe64(area, at + 8, newChunk);
-        int sec = at / Buf.DEV_BSIZE * Buf.DEV_BSIZE;
+        int bs = blockSize();
+        int sec = at / bs * bs;
         Errno e = cowIo(false, areaLocation(currentArea, exceptionsPerArea) * chunkSize + sec / Buf.DEV_BSIZE, area,
-                sec, Buf.DEV_BSIZE);
+                sec, bs);
         if (e != Errno.NONE) {
             return e;
         }
@@ -190,8 +191,13 @@ public final class PersistentStore extends ExceptionStore {
         return 'P';
     }
 
+    /** The COW device's sector size: the unit of every metadata write (Linux: logical block size). */
+    private int blockSize() {
+        return Math.max(Buf.DEV_BSIZE, cow.secsize());
+    }
+
     private Errno writeHeader(boolean whole) {
-        byte[] b = new byte[whole ? (int) (chunkSize * Buf.DEV_BSIZE) : Buf.DEV_BSIZE];
+        byte[] b = new byte[whole ? (int) (chunkSize * Buf.DEV_BSIZE) : blockSize()];
         byte[] h = header(valid, chunkSize);
         System.arraycopy(h, 0, b, 0, h.length);
         return cowIo(false, 0, b, 0, b.length);
