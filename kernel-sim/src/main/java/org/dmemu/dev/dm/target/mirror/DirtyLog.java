@@ -23,6 +23,8 @@ import org.dmemu.sys.Errno;
  * again; at load a valid header (and no {@code sync}/{@code nosync}) keeps the bits, so only
  * regions that were being written when the daemon stopped are resynchronised.
  *
+ * <p>Differences from NetBSD: NetBSD 10 has no mirror target; part of a dmemu extension (--targets mirror).
+ *
  * <p>Differences from Linux: bit changes are written through at once, one sector at a time
  * (Linux batches them until its next flush); a log I/O error marks the log device failed
  * ({@code D}) and the log carries on in memory. Callers hold the region's lock.

@@ -24,6 +24,8 @@ import org.dmemu.sys.Trace;
  * {@code handle_errors} writes and resync skip them too, and a failed default leg hands its role
  * to a good one. A buf fails with EIO only when no leg could take it.
  *
+ * <p>Differences from NetBSD: NetBSD 10 has no mirror target; part of a dmemu extension (--targets mirror).
+ *
  * <p>Differences from Linux: with handle_errors a write whose leg failed completes (Linux holds
  * it until dmeventd reconfigures the mirror); the resync rate is dmemu's own bound.
  */

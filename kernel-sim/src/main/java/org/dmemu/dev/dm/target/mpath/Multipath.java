@@ -19,6 +19,8 @@ import org.dmemu.sys.Errno;
  * happen under this object's monitor, so any number of I/O threads and the message ioctl may
  * run at once.
  *
+ * <p>Differences from NetBSD: NetBSD 10 has no multipath target; part of a dmemu extension (--targets multipath).
+ *
  * <p>Differences from Linux: {@code no_path_retry N} (a multipathd setting) is implemented
  * here, counted in I/O attempts: while no path is valid, each new buf counts one attempt;
  * after N, queueing is switched off as multipathd would, and every queued buf fails.

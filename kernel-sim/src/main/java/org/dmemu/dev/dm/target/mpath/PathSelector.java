@@ -17,6 +17,8 @@ import org.dmemu.sys.Errno;
  * path with the fewest I/Os in flight, service-time the path with the smallest
  * {@code (in-flight bytes + incoming) / relative_throughput}.
  *
+ * <p>Differences from NetBSD: NetBSD 10 has no multipath target; part of a dmemu extension (--targets multipath).
+ *
  * <p>Differences from Linux: an explicit repeat count above 1 is honoured (Linux 4.x and later
  * log "repeat_count > 1 is deprecated, using 1 instead"); the default repeat count is 1.
  */

@@ -14,6 +14,8 @@ import org.dmemu.sys.Errno;
  * {@link Transient} (dm-snap-transient.c, memory only). Callers hold the origin's lock
  * ({@link SnapshotRegistry.OriginState}) around every method.
  *
+ * <p>Differences from NetBSD: NetBSD 10 has no snapshot target; part of a dmemu extension (--targets snapshot).
+ *
  * <p>Differences from Linux: synchronous; a failed metadata write invalidates the snapshot at
  * once (Linux does so from its completion callback).
  */

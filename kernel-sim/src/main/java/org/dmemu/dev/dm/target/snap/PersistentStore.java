@@ -25,6 +25,8 @@ import org.dmemu.sys.Errno;
  * copied). On load an existing header is honoured (its chunk size overrides the table's, a
  * cleared valid flag makes the snapshot Invalid) and the areas are read until one is not full.
  *
+ * <p>Differences from NetBSD: NetBSD 10 has no snapshot target; part of a dmemu extension (--targets snapshot).
+ *
  * <p>Differences from Linux: when an area fills, the next area's metadata chunk is zeroed on
  * disk at once (Linux zeroes only area 0 at creation and relies on the next commit).
  */

@@ -24,8 +24,10 @@ import org.dmemu.sys.Trace;
  * write that started before the snapshot existed finishes before the snapshot's point in time. One registry per kernel, shared by the snapshot-origin and
  * snapshot targets; registration happens under the ioctl lock.
  *
+ * <p>Differences from NetBSD: NetBSD 10 has no snapshot target; part of a dmemu extension (--targets snapshot).
+ *
  * <p>Differences from Linux: one lock per origin instead of pending exceptions and chunk
- * tracking (origin writes are serialised while snapshots exist).
+ * tracking (writes through snapshot-origin are serialised).
  */
 public final class SnapshotRegistry {
     /** One origin device: its snapshots and its lock. */
