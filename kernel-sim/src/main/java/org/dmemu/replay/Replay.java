@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import org.dmemu.conform.Expectation;
+import org.dmemu.conform.Lint;
 import org.dmemu.dev.dm.NetbsdDm;
 import org.dmemu.kern.DiskHandle;
 import org.dmemu.kern.DiskSpec;
@@ -29,7 +31,7 @@ import org.dmemu.sys.Errno;
  * tester's entry point.
  *
  * <pre>
- * dmemu replay [kernel options: see {@link KernelOptions}] FILE
+ * dmemu replay [--expect FILE.out] [kernel options: see {@link KernelOptions}] FILE
  * </pre>
  *
  * <p>Items (FILE {@code -} = standard input):
@@ -44,11 +46,20 @@ import org.dmemu.sys.Errno;
  *     {@code (SEED + i + 7·(i div 512)) mod 256}. Output: {@code write DEV BLKNO BCOUNT error=N resid=N}.</li>
  * </ul>
  * Blank lines and lines starting with {@code #} between items are ignored. DEV is
- * {@code /dev/wd1a}, {@code /dev/rwd1d} or {@code /dev/mapper/NAME}; if it cannot be opened the
- * output is {@code read|write DEV BLKNO BCOUNT open errno N NAME}. {@code resid} is the number of
+ * a node of the emulated /dev ({@code /dev/wd1a}, {@code /dev/rwd1d}, {@code /dev/mapper/NAME},
+ * {@code /dev/rmapper/NAME}), opened for the directive and closed after it; if it cannot be
+ * opened (no such node, or EBUSY: a block node a table holds) the output is
+ * {@code read|write DEV BLKNO BCOUNT open errno N NAME}. {@code resid} is the number of
  * bytes not transferred ({@code b_resid}, plus what a bounds check cut off the end).
  *
- * <p>Exit status: 0 once every item ran; 2 for an unreadable or malformed FILE (one line naming
+ * <p>{@code --lint}: warnings about requests NetBSD silently reinterprets go to standard error
+ * ({@link Lint}); standard output stays the replies.
+ *
+ * <p>{@code --expect FILE.out}: instead of printing the output, compare each item's output with
+ * the expected one ({@link Expectation}): the first difference is printed as a unified diff with
+ * the item number, and the exit status is 1 if anything differs.
+ *
+ * <p>Exit status: 0 once every item ran (and, with --expect, matched); 2 for an unreadable or malformed FILE (one line naming
  * the item number and line); 64 for bad options. Without {@code --disk}: wd0 and wd1, mem:64M each.
  *
  * <p>Differences from NetBSD: each directive is one strategy call; NetBSD read(2)/write(2) go through physio (64 KiB pieces).
@@ -68,11 +79,12 @@ public final class Replay {
         }
     }
 
-    private static final String USAGE = "usage: dmemu replay " + KernelOptions.SYNOPSIS + " FILE";
+    private static final String USAGE = "usage: dmemu replay [--expect FILE.out] " + KernelOptions.SYNOPSIS + " FILE";
 
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         KernelOptions kopts = new KernelOptions();
         String file = null;
+        String expectFile = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             try {
@@ -84,8 +96,16 @@ public final class Replay {
                 switch (a) {
                     case "--help", "-h" -> {
                         out.println(USAGE);
+                        out.println("  --expect FILE.out               compare the output with FILE.out; print the first");
+                        out.println("                                  difference as a unified diff, exit 1 if any");
                         out.println(KernelOptions.HELP);
                         return 0;
+                    }
+                    case "--expect" -> {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("--expect needs a value");
+                        }
+                        expectFile = args[++i];
                     }
                     default -> {
                         if (a.startsWith("-") && !a.equals("-")) {
@@ -120,18 +140,50 @@ public final class Replay {
             err.println("dmemu replay: " + file + ": " + e.getMessage());
             return 2;
         }
+        Expectation expect = null;
+        if (expectFile != null) {
+            try {
+                expect = Expectation.load(Path.of(expectFile));
+            } catch (IOException | RuntimeException e) {
+                err.println("dmemu replay: cannot read " + expectFile + ": " + e.getMessage());
+                return 2;
+            }
+        }
         KernelConfig cfg = kopts.config(List.of(new DiskSpec("wd0", "mem:64M", 512),
                 new DiskSpec("wd1", "mem:64M", 512)), err);
         try (Kernel k = Kernel.boot(cfg)) {
+            Lint lint = kopts.lint() ? new Lint(k, err) : null;
             for (Item it : items) {
-                runItem(k, it, out);
+                if (expect == null) {
+                    runItem(k, lint, it, out);
+                    continue;
+                }
+                java.io.ByteArrayOutputStream one = new java.io.ByteArrayOutputStream();
+                runItem(k, lint, it, new PrintStream(one, true, StandardCharsets.UTF_8));
+                expect.check(it.number(), one.toString(StandardCharsets.ISO_8859_1));
             }
         } catch (IOException | IllegalArgumentException e) {
             err.println("dmemu replay: cannot boot: " + e.getMessage());
             return 64;
         }
+        if (expect != null) {
+            return expect.finish(out, err);
+        }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The number of items in a replay file.
+     *
+     * @throws IOException naming the item and line if the text is not in the replay format
+     */
+    public static int itemCount(byte[] text) throws IOException {
+        try {
+            return parse(text).size();
+        } catch (ReplayFormatException e) {
+            throw new IOException(e.getMessage());
+        }
     }
 
     /** Splits the file into items. */
@@ -225,9 +277,10 @@ public final class Replay {
         return new Item(number, line, null, w[0], w[1], blkno, bcount, seed);
     }
 
-    private static void runItem(Kernel k, Item it, PrintStream out) {
+    private static void runItem(Kernel k, Lint lint, Item it, PrintStream out) {
         if (it.xml() != null) {
-            IoctlResult r = k.ioctl(Kernel.CONTROL, NetbsdDm.NETBSD_DM_IOCTL, it.xml(), it.xml().length);
+            IoctlResult r = lint != null ? lint.ioctl(NetbsdDm.NETBSD_DM_IOCTL, it.xml(), "item " + it.number())
+                    : k.ioctl(Kernel.CONTROL, NetbsdDm.NETBSD_DM_IOCTL, it.xml(), it.xml().length);
             if (r.errno() != 0) {
                 Errno e = Errno.of(r.errno());
                 out.println("errno " + r.errno() + " " + (e == null ? "?" : e.name()));

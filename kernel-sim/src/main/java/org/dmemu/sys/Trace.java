@@ -16,6 +16,8 @@ public final class Trace {
     private final PrintStream out;
     /** A label for every line a thread prints (background workers: {@code "[kmirrord] "}). */
     private static final ThreadLocal<String> THREAD_PREFIX = new ThreadLocal<>();
+    /** Extra depth of the calling thread (a stacked dm device's strategy runs inside another's). */
+    private final ThreadLocal<int[]> shift = ThreadLocal.withInitial(() -> new int[1]);
 
     public Trace(PrintStream out) {
         this.out = out;
@@ -29,14 +31,20 @@ public final class Trace {
         THREAD_PREFIX.set(prefix);
     }
 
-    /** Prints {@code text} indented by {@code depth} levels (two spaces each). */
+    /** Adds {@code delta} to the calling thread's indentation (and takes it away again with -delta). */
+    public void shift(int delta) {
+        shift.get()[0] += delta;
+    }
+
+    /** Prints {@code text} indented by {@code depth} levels (two spaces each), plus the thread's shift. */
     public void line(int depth, String text) {
-        StringBuilder sb = new StringBuilder(depth * 2 + text.length());
+        int d = depth + shift.get()[0];
+        StringBuilder sb = new StringBuilder(d * 2 + text.length());
         String prefix = THREAD_PREFIX.get();
         if (prefix != null) {
             sb.append(prefix);
         }
-        for (int i = 0; i < depth; i++) {
+        for (int i = 0; i < d; i++) {
             sb.append("  ");
         }
         sb.append(text);

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.dmemu.conform.ControlTap;
+import org.dmemu.conform.ReplayRecorder;
 import org.dmemu.kern.DiskSpec;
 import org.dmemu.kern.KernelConfig;
 import org.dmemu.kern.KernelOptions;
@@ -18,7 +20,7 @@ import org.dmemu.kern.KernelOptions;
  * {@code dmemu serve}: boots the emulated kernel and serves it until SIGINT/SIGTERM.
  *
  * <pre>
- * dmemu serve [--state DIR] [--control PATH] [--nbd-port N] [--nbd-bind ADDR]
+ * dmemu serve [--state DIR] [--control PATH] [--nbd-port N] [--nbd-bind ADDR] [--record FILE]
  *             [kernel options: see {@link KernelOptions}]
  * </pre>
  *
@@ -33,7 +35,7 @@ public final class Serve {
     }
 
     static final String USAGE = "usage: dmemu serve [--state DIR] [--control PATH] [--nbd-port N] "
-            + "[--nbd-bind ADDR] " + KernelOptions.SYNOPSIS;
+            + "[--nbd-bind ADDR] [--record FILE] " + KernelOptions.SYNOPSIS;
 
     /** The daemon's own options, for --help. */
     static final String HELP = String.join("\n",
@@ -41,10 +43,11 @@ public final class Serve {
             "  --state DIR        where the default disk images and the control socket live (./state)",
             "  --control PATH     the control socket (DIR/control)",
             "  --nbd-port N       the NBD port (10809; 0 picks a free one)",
-            "  --nbd-bind ADDR    the NBD address (127.0.0.1)");
+            "  --nbd-bind ADDR    the NBD address (127.0.0.1)",
+            "  --record FILE      append every control request to FILE in the replay format");
 
     /** Parsed command line: the daemon's options and the kernel's. */
-    record Options(Path state, KernelOptions kernel, Path control, InetAddress nbdBind, int nbdPort) {
+    record Options(Path state, KernelOptions kernel, Path control, InetAddress nbdBind, int nbdPort, Path record) {
         List<DiskSpec> disks() {
             return kernel.disks();
         }
@@ -77,6 +80,7 @@ public final class Serve {
         Path state = Path.of("state");
         KernelOptions kernel = new KernelOptions();
         Path control = null;
+        Path record = null;
         String bind = "127.0.0.1";
         int port = 10809;
         for (int i = 0; i < args.length; i++) {
@@ -94,6 +98,7 @@ public final class Serve {
             switch (a) {
                 case "--state" -> state = Path.of(value(args, ++i, a));
                 case "--control" -> control = Path.of(value(args, ++i, a));
+                case "--record" -> record = Path.of(value(args, ++i, a));
                 case "--nbd-bind" -> bind = value(args, ++i, a);
                 case "--nbd-port" -> {
                     String v = value(args, ++i, a);
@@ -115,7 +120,7 @@ public final class Serve {
         } catch (UnknownHostException e) {
             throw new UsageException("--nbd-bind: unknown address: " + bind);
         }
-        return new Options(state, kernel, control != null ? control : state.resolve("control"), addr, port);
+        return new Options(state, kernel, control != null ? control : state.resolve("control"), addr, port, record);
     }
 
     private static String value(String[] args, int i, String opt) throws UsageException {
@@ -123,6 +128,30 @@ public final class Serve {
             throw new UsageException(opt + " needs a value");
         }
         return args[i];
+    }
+
+    /** The kernel options as command-line words, for the recording's header. */
+    static String describe(KernelConfig c) {
+        StringBuilder sb = new StringBuilder();
+        for (DiskSpec s : c.disks()) {
+            sb.append("--disk ").append(s.unit()).append('=').append(s.source())
+                    .append(s.secsize() != 512 ? ",secsize=" + s.secsize() : "").append(' ');
+        }
+        if (!c.extraTargets().isEmpty()) {
+            sb.append("--targets ").append(String.join(",", new java.util.TreeSet<>(c.extraTargets()))).append(' ');
+        }
+        sb.append(c.strictErrno() ? "--strict-errno " : "").append(c.strictOffsets() ? "--strict-offsets " : "");
+        return sb.toString().strip();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // nothing more to do at exit
+            }
+        }
     }
 
     /** The subcommand: runs until the process is told to stop. */
@@ -141,6 +170,7 @@ public final class Serve {
             return 64;
         }
         ServeDaemon d;
+        ReplayRecorder recorder = null;
         try {
             List<DiskSpec> disks = o.disks();
             Files.createDirectories(o.state());
@@ -152,22 +182,32 @@ public final class Serve {
                         + (s.secsize() != 512 ? " secsize " + s.secsize() : ""));
             }
             KernelConfig config = o.kernel().config(disks, err);
-            d = ServeDaemon.start(config, o.control(), o.nbdBind(), o.nbdPort());
+            if (o.record() != null) {
+                recorder = ReplayRecorder.open(o.record(), "kernel " + describe(config));
+                out.println("dmemu serve: recording control requests to " + o.record());
+            }
+            ControlTap tap = recorder == null && !o.kernel().lint() ? null
+                    : new ControlTap(recorder, o.kernel().lint(), err);
+            d = ServeDaemon.start(config, o.control(), o.nbdBind(), o.nbdPort(), tap);
         } catch (IOException | RuntimeException e) {
             err.println("dmemu serve: " + e.getMessage());
+            closeQuietly(recorder);
             return 1;
         }
+        final ReplayRecorder rec = recorder;
         d.describe(out);
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             d.close();
+            closeQuietly(rec);
             stopped.countDown();
         }, "dmemu-serve-stop"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
             d.close();
+            closeQuietly(rec);
         }
         return 0;
     }

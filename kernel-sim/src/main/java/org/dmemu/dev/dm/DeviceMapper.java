@@ -553,6 +553,24 @@ public final class DeviceMapper {
     }
 
     /**
+     * {@code dmstrategy} of a dm device reached as another table's component (a stacked pdev's
+     * {@code VOP_STRATEGY}): with tracing on, its lines are indented below the caller's
+     * ({@code depth}).
+     */
+    void dmstrategyStacked(DmDev lower, Buf bp, String path, int depth) {
+        if (trace == null) {
+            dmstrategy(lower, bp, path);
+            return;
+        }
+        trace.shift(depth);
+        try {
+            dmstrategy(lower, bp, path);
+        } finally {
+            trace.shift(-depth);
+        }
+    }
+
+    /**
      * The calling thread's reader context, cached in {@code b_private} of a reused buf. A slot
      * already inside a table belongs to an outer dmstrategy on this thread (a stacked device):
      * the first free slot below it is used. Null past {@link #MAX_STACK} levels.
