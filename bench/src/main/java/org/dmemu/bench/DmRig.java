@@ -41,12 +41,17 @@ public final class DmRig implements AutoCloseable {
 
     /** Boots a kernel with {@code disks} memory disks of {@code diskBytes} each. */
     public static DmRig boot(int disks, long diskBytes) {
+        return boot(disks, diskBytes, Set.of());
+    }
+
+    /** {@link #boot(int, long)} with extra targets compiled in ({@code --targets}). */
+    public static DmRig boot(int disks, long diskBytes, Set<String> extraTargets) {
         List<DiskSpec> specs = new ArrayList<>();
         for (int i = 1; i <= disks; i++) {
             specs.add(new DiskSpec("wd" + i, "mem:" + diskBytes, SECSIZE));
         }
         try {
-            return new DmRig(Kernel.boot(new KernelConfig(specs, Set.of(), false, false, null)),
+            return new DmRig(Kernel.boot(new KernelConfig(specs, extraTargets, false, false, null)),
                     disks, diskBytes);
         } catch (IOException e) {
             throw new IllegalStateException("kernel boot failed: " + e, e);

@@ -99,7 +99,13 @@ public final class Lint {
     private static final String IOCTL_C = "sys/dev/dm/dm_ioctl.c ";
 
     private void before(DeviceMapper dm, PropDictionary req, String command, List<String> w) {
+        boolean message = "message".equals(command)
+                && dm.targets().all().stream().anyMatch(org.dmemu.dev.dm.target.DmTarget::hasMessage);
         for (String k : req.keys()) {
+            // issue 10: the message extension reads these two keys when it is registered
+            if (message && (k.equals(NetbsdDm.DM_MESSAGE_SECTOR) || k.equals(NetbsdDm.DM_MESSAGE_STR))) {
+                continue;
+            }
             if (!REQUEST_KEYS.contains(k)) {
                 w.add(k + ": no dm handler reads this key; ignored and copied back unchanged in the reply"
                         + " [sys/dev/dm/device-mapper.c dm_cmd_to_fun] (unknown-key)");

@@ -53,7 +53,7 @@ public final class Kernel implements AutoCloseable {
         Trace trace = config.trace() == null ? null : new Trace(config.trace());
         for (String t : config.extraTargets()) {
             if (!DmTargetList.EXTRAS.contains(t)) {
-                throw new IllegalArgumentException("unknown extra target '" + t + "' (known: delay, flakey)");
+                throw new IllegalArgumentException("unknown extra target '" + t + "' (known: delay, flakey, multipath, snapshot, mirror)");
             }
         }
         try {
@@ -70,7 +70,7 @@ public final class Kernel implements AutoCloseable {
         }
         this.namei = new Namei(disks, this::dmMinorByName);
         DmPdevList pdevs = new DmPdevList(this::bdevOpenpath);
-        this.dm = new DeviceMapper(DmTargetList.builtins(config.extraTargets()), pdevs, trace, config.strictErrno());
+        this.dm = new DeviceMapper(DmTargetList.builtins(config.extraTargets(), trace), pdevs, trace, config.strictErrno());
         dm.setStrictOffsets(config.strictOffsets());
     }
 

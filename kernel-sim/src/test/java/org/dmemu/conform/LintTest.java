@@ -180,4 +180,22 @@ class LintTest {
             assertTrue(s.contains("\ndmemu lint: request 2 from connection 4 (info"), s);
         }
     }
+
+    @Test
+    void messageKeys_knownOnlyWhereTheMessageCommandExists() {
+        try (DmTestSupport t = new DmTestSupport(java.util.Set.of("multipath"), false)) {
+            Lint l = lint(t);
+            lint(l, req("create", "name", "mp", "flags", 4), "item 1");
+            lint(l, req("reload", "name", "mp", "flags", 4, "cmd_data",
+                    arr(line(0, 64, "multipath", "0 0 1 1 round-robin 0 1 0 /dev/wd1d"))), "item 2");
+            lint(l, req("resume", "name", "mp", "flags", 4), "item 3");
+            assertEquals(List.of(), lint(l, req("message", "name", "mp", "flags", 4, "sector", 0, "message",
+                    "fail_path 0:19"), "item 4"));
+        }
+        try (DmTestSupport t = new DmTestSupport()) {
+            List<String> w = lint(lint(t), req("message", "name", "mp", "flags", 4, "sector", 0, "message", "x"),
+                    "item 1");
+            assertTrue(w.stream().anyMatch(x -> x.contains("sector: no dm handler reads this key")), w.toString());
+        }
+    }
 }

@@ -52,6 +52,8 @@ public final class DeviceMapper {
     private final Object lock = new Object();
     private final DmDevList devs = new DmDevList();
     private final DmTargetList targets;
+    /** {@code cmd_fn[]} for this kernel: NetBSD's, plus {@code message} when a target needs it. */
+    private final List<DmCommandTable.CmdFunction> cmdFn;
     private final DmPdevList pdevs;
     private final Trace trace;
     private final boolean strictErrno;
@@ -65,6 +67,7 @@ public final class DeviceMapper {
 
     public DeviceMapper(DmTargetList targets, DmPdevList pdevs, Trace trace, boolean strictErrno) {
         this.targets = targets;
+        this.cmdFn = DmCommandTable.forTargets(targets);
         this.pdevs = pdevs;
         this.trace = trace;
         this.strictErrno = strictErrno;
@@ -121,6 +124,11 @@ public final class DeviceMapper {
 
     public boolean tracing() {
         return trace != null;
+    }
+
+    /** The trace sink (null when tracing is off), for target hooks run by ioctls. */
+    public Trace traceSink() {
+        return trace;
     }
 
     /** The next minor ({@code atomic_inc_32_nv(&sc_minor_num)}). */
@@ -236,7 +244,7 @@ public final class DeviceMapper {
         }
         String command = DmIoctlUtil.cstr(dict, NetbsdDm.DM_IOCTL_COMMAND);
         DmCommandTable.CmdFunction found = null;
-        for (DmCommandTable.CmdFunction f : DmCommandTable.CMD_FN) {
+        for (DmCommandTable.CmdFunction f : cmdFn) {
             if (f.cmd().equals(command)) {
                 found = f;
                 break;

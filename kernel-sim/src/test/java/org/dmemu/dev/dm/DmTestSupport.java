@@ -39,6 +39,15 @@ public class DmTestSupport implements AutoCloseable {
         }
     }
 
+    /** A kernel on the given disks with the given extra targets. */
+    public DmTestSupport(List<DiskSpec> disks, Set<String> extra) {
+        try {
+            k = Kernel.boot(new KernelConfig(disks, extra, false, false, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A request with version 4.0.0, the command, and alternating key/value pairs. */
     public static PropDictionary req(String command, Object... kv) {
         PropDictionary d = new PropDictionary();

@@ -37,6 +37,12 @@ public final class DmDevRemoveIoctl implements DmIoctlHandler {
             return Errno.EBUSY;
         }
         dm.devs().unlink(dev);
+        // dmemu extension: the presuspend hook (Linux), a no-op for NetBSD's own targets
+        for (var en : dev.tableHead().active().entries()) {
+            if (en.config() != null) {
+                en.target.presuspend(en, false);
+            }
+        }
         dev.tableHead().destroyActive(dm.pdevs());
         dev.tableHead().destroyInactive(dm.pdevs());
         dm.countDevice(-1);

@@ -33,7 +33,18 @@ public final class DmDevResumeIoctl implements DmIoctlHandler {
             return lookupFailed(d, q.flags());
         }
         dev.setFlags((dev.flags() & ~(DM_SUSPEND_FLAG | DM_INACTIVE_PRESENT_FLAG)) | DM_ACTIVE_PRESENT_FLAG);
+        // dmemu extension: presuspend/resume hooks (Linux), no-ops for NetBSD's own targets
+        for (DmTableEntry en : dev.tableHead().active().entries()) {
+            if (en.config() != null) {
+                en.target.presuspend(en, false);
+            }
+        }
         dev.tableHead().switchTables();
+        for (DmTableEntry en : dev.tableHead().active().entries()) {
+            if (en.config() != null) {
+                en.target.resume(en);
+            }
+        }
         dm.trace(3, "dm_table_switch_tables: active slot now " + dev.tableHead().curActive() + ", "
                 + dev.tableHead().count(false) + " entries");
         long flags = addFlag(d, q.flags(), DM_EXISTS_FLAG);
