@@ -63,6 +63,7 @@ public final class ControlServer implements AutoCloseable {
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private final long frameTimeoutMs;
+    private final java.util.concurrent.atomic.AtomicLong connections = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
 
     /**
@@ -154,6 +155,7 @@ public final class ControlServer implements AutoCloseable {
 
     private void serve(SocketChannel c) {
         ByteBuffer hdr = ByteBuffer.allocate(8);
+        String client = describe(c, connections.incrementAndGet());
         try {
             while (!closing) {
                 hdr.clear();
@@ -179,7 +181,7 @@ public final class ControlServer implements AutoCloseable {
                     dog.cancel(false);
                     IoctlResult r;
                     try {
-                        r = handler.ioctl(cmd, body.array());
+                        r = handler.ioctl(cmd, body.array(), client);
                     } catch (RuntimeException e) {
                         r = new IoctlResult(Errno.EIO.number(), new byte[0]);
                     }
@@ -193,6 +195,16 @@ public final class ControlServer implements AutoCloseable {
         } finally {
             clients.remove(c);
             closeQuietly(c);
+        }
+    }
+
+    /** {@code connection N (uid NAME)}: the connection's number and its peer's user. */
+    private static String describe(SocketChannel c, long n) {
+        try {
+            jdk.net.UnixDomainPrincipal p = c.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
+            return "connection " + n + " (uid " + p.user().getName() + ")";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "connection " + n;
         }
     }
 

@@ -7,21 +7,21 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.dmemu.conform.ControlTap;
+import org.dmemu.conform.ReplayRecorder;
 import org.dmemu.kern.DiskSpec;
 import org.dmemu.kern.KernelConfig;
+import org.dmemu.kern.KernelOptions;
 
 /**
  * {@code dmemu serve}: boots the emulated kernel and serves it until SIGINT/SIGTERM.
  *
  * <pre>
- * dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... [--targets T1,T2]
- *             [--strict-errno] [--strict-offsets] [--trace]
- *             [--control PATH] [--nbd-port N] [--nbd-bind ADDR]
+ * dmemu serve [--state DIR] [--control PATH] [--nbd-port N] [--nbd-bind ADDR] [--record FILE]
+ *             [kernel options: see {@link KernelOptions}]
  * </pre>
  *
  * Without {@code --disk} the kernel gets two disks, wd0 and wd1: 256 MiB sparse images
@@ -34,13 +34,39 @@ public final class Serve {
     private Serve() {
     }
 
-    static final String USAGE = "usage: dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... "
-            + "[--targets LIST] [--strict-errno] [--strict-offsets] [--trace] [--control PATH] "
-            + "[--nbd-port N] [--nbd-bind ADDR]";
+    static final String USAGE = "usage: dmemu serve [--state DIR] [--control PATH] [--nbd-port N] "
+            + "[--nbd-bind ADDR] [--record FILE] " + KernelOptions.SYNOPSIS;
 
-    /** Parsed command line. */
-    record Options(Path state, List<DiskSpec> disks, Set<String> targets, boolean strictErrno,
-                   boolean strictOffsets, boolean trace, Path control, InetAddress nbdBind, int nbdPort) {
+    /** The daemon's own options, for --help. */
+    static final String HELP = String.join("\n",
+            "daemon options:",
+            "  --state DIR        where the default disk images and the control socket live (./state)",
+            "  --control PATH     the control socket (DIR/control)",
+            "  --nbd-port N       the NBD port (10809; 0 picks a free one)",
+            "  --nbd-bind ADDR    the NBD address (127.0.0.1)",
+            "  --record FILE      append every control request to FILE in the replay format");
+
+    /** Parsed command line: the daemon's options and the kernel's. */
+    record Options(Path state, KernelOptions kernel, Path control, InetAddress nbdBind, int nbdPort, Path record) {
+        List<DiskSpec> disks() {
+            return kernel.disks();
+        }
+
+        Set<String> targets() {
+            return kernel.targets();
+        }
+
+        boolean strictErrno() {
+            return kernel.strictErrno();
+        }
+
+        boolean strictOffsets() {
+            return kernel.strictOffsets();
+        }
+
+        boolean trace() {
+            return kernel.trace();
+        }
     }
 
     /** A command-line mistake: one line for stderr. */
@@ -52,32 +78,27 @@ public final class Serve {
 
     static Options parse(String[] args) throws UsageException {
         Path state = Path.of("state");
-        List<DiskSpec> disks = new ArrayList<>();
-        Set<String> targets = new LinkedHashSet<>();
-        boolean strictErrno = false;
-        boolean strictOffsets = false;
-        boolean trace = false;
+        KernelOptions kernel = new KernelOptions();
         Path control = null;
+        Path record = null;
         String bind = "127.0.0.1";
         int port = 10809;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            int n;
+            try {
+                n = kernel.accept(args, i);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (n > 0) {
+                i += n - 1;
+                continue;
+            }
             switch (a) {
                 case "--state" -> state = Path.of(value(args, ++i, a));
-                case "--disk" -> disks.add(parseDisk(value(args, ++i, a)));
-                case "--targets" -> {
-                    for (String t : value(args, ++i, a).split(",")) {
-                        if (!t.equals("delay") && !t.equals("flakey")) {
-                            throw new UsageException("--targets: unknown target '" + t
-                                    + "' (extra targets: delay, flakey)");
-                        }
-                        targets.add(t);
-                    }
-                }
-                case "--strict-errno" -> strictErrno = true;
-                case "--strict-offsets" -> strictOffsets = true;
-                case "--trace" -> trace = true;
                 case "--control" -> control = Path.of(value(args, ++i, a));
+                case "--record" -> record = Path.of(value(args, ++i, a));
                 case "--nbd-bind" -> bind = value(args, ++i, a);
                 case "--nbd-port" -> {
                     String v = value(args, ++i, a);
@@ -90,13 +111,7 @@ public final class Serve {
                         throw new UsageException("--nbd-port: not a port number: " + v);
                     }
                 }
-                default -> {
-                    if (a.startsWith("--disk=")) {
-                        disks.add(parseDisk(a.substring("--disk=".length())));
-                    } else {
-                        throw new UsageException("unknown option: " + a);
-                    }
-                }
+                default -> throw new UsageException("unknown option: " + a);
             }
         }
         InetAddress addr;
@@ -105,8 +120,7 @@ public final class Serve {
         } catch (UnknownHostException e) {
             throw new UsageException("--nbd-bind: unknown address: " + bind);
         }
-        return new Options(state, disks, targets, strictErrno, strictOffsets, trace,
-                control != null ? control : state.resolve("control"), addr, port);
+        return new Options(state, kernel, control != null ? control : state.resolve("control"), addr, port, record);
     }
 
     private static String value(String[] args, int i, String opt) throws UsageException {
@@ -116,12 +130,27 @@ public final class Serve {
         return args[i];
     }
 
-    /** {@code UNIT=SOURCE[,secsize=N]} as replay takes it ({@link DiskSpec#parse}). */
-    static DiskSpec parseDisk(String s) throws UsageException {
-        try {
-            return DiskSpec.parse(s);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--disk: " + e.getMessage());
+    /** The kernel options as command-line words, for the recording's header. */
+    static String describe(KernelConfig c) {
+        StringBuilder sb = new StringBuilder();
+        for (DiskSpec s : c.disks()) {
+            sb.append("--disk ").append(s.unit()).append('=').append(s.source())
+                    .append(s.secsize() != 512 ? ",secsize=" + s.secsize() : "").append(' ');
+        }
+        if (!c.extraTargets().isEmpty()) {
+            sb.append("--targets ").append(String.join(",", new java.util.TreeSet<>(c.extraTargets()))).append(' ');
+        }
+        sb.append(c.strictErrno() ? "--strict-errno " : "").append(c.strictOffsets() ? "--strict-offsets " : "");
+        return sb.toString().strip();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // nothing more to do at exit
+            }
         }
     }
 
@@ -129,6 +158,8 @@ public final class Serve {
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println(USAGE);
+            out.println(HELP);
+            out.println(KernelOptions.HELP);
             return 0;
         }
         Options o;
@@ -139,6 +170,7 @@ public final class Serve {
             return 64;
         }
         ServeDaemon d;
+        ReplayRecorder recorder = null;
         try {
             List<DiskSpec> disks = o.disks();
             Files.createDirectories(o.state());
@@ -149,24 +181,33 @@ public final class Serve {
                 out.println("dmemu serve: disk " + s.unit() + " " + s.source()
                         + (s.secsize() != 512 ? " secsize " + s.secsize() : ""));
             }
-            KernelConfig config = new KernelConfig(disks, o.targets(), o.strictErrno(), o.strictOffsets(),
-                    o.trace() ? err : null);
-            d = ServeDaemon.start(config, o.control(), o.nbdBind(), o.nbdPort());
+            KernelConfig config = o.kernel().config(disks, err);
+            if (o.record() != null) {
+                recorder = ReplayRecorder.open(o.record(), "kernel " + describe(config));
+                out.println("dmemu serve: recording control requests to " + o.record());
+            }
+            ControlTap tap = recorder == null && !o.kernel().lint() ? null
+                    : new ControlTap(recorder, o.kernel().lint(), err);
+            d = ServeDaemon.start(config, o.control(), o.nbdBind(), o.nbdPort(), tap);
         } catch (IOException | RuntimeException e) {
             err.println("dmemu serve: " + e.getMessage());
+            closeQuietly(recorder);
             return 1;
         }
+        final ReplayRecorder rec = recorder;
         d.describe(out);
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             d.close();
+            closeQuietly(rec);
             stopped.countDown();
         }, "dmemu-serve-stop"));
         try {
             stopped.await();
         } catch (InterruptedException e) {
             d.close();
+            closeQuietly(rec);
         }
         return 0;
     }

@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import org.dmemu.conform.ControlTap;
+import org.dmemu.kern.IoctlResult;
 import org.dmemu.kern.Kernel;
 import org.dmemu.kern.KernelConfig;
 
@@ -41,12 +43,31 @@ public final class ServeDaemon implements AutoCloseable {
      */
     public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort)
             throws IOException {
+        return start(config, controlPath, nbdBind, nbdPort, null);
+    }
+
+    /**
+     * As {@link #start(KernelConfig, Path, InetAddress, int)}, every control request also going
+     * through {@code tap} first ({@code --record}, {@code --lint}; null: none).
+     */
+    public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort,
+            ControlTap tap) throws IOException {
         ControlServer.removeStale(controlPath.toAbsolutePath()); // before the images are opened
         Kernel kernel = Kernel.boot(config);
         ControlServer control = null;
         try {
-            control = new ControlServer(controlPath,
-                    (cmd, plist) -> kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length));
+            control = new ControlServer(controlPath, new ControlHandler() {
+                @Override
+                public IoctlResult ioctl(long cmd, byte[] plist) {
+                    return ioctl(cmd, plist, "a client");
+                }
+
+                @Override
+                public IoctlResult ioctl(long cmd, byte[] plist, String client) {
+                    return tap == null ? kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length)
+                            : tap.ioctl(kernel, cmd, plist, client);
+                }
+            });
             NbdServer nbd = new NbdServer(nbdBind, nbdPort, new KernelExports(kernel));
             return new ServeDaemon(kernel, control, nbd);
         } catch (IOException | RuntimeException e) {

@@ -75,6 +75,7 @@ public final class DeviceMapper {
         this.pdevs = pdevs;
         this.trace = trace;
         this.strictErrno = strictErrno;
+        pdevs.attach(this);
     }
 
     /** {@code KernelConfig.strictOffsets}: refuse tables whose components cover a label sector. */
@@ -368,7 +369,10 @@ public final class DeviceMapper {
      * host disk delays no other ioctl.
      */
     public void cacheSync(DmDev dmv) {
-        DmReaders.Slot r = readers.current();
+        DmReaders.Slot r = readers.free();
+        if (r == null) {
+            return; // nested deeper than MAX_STACK dm devices (a table cycle)
+        }
         DmTable t = dmv.tableHead.acquireActive(r);
         try {
             for (DmTableEntry en : t.entries) {
@@ -389,6 +393,8 @@ public final class DeviceMapper {
         long[] ds = dmv.tableHead.disksize();
         long secsize = ds[0] == 0 ? 512 : ds[0];
         long numsec = ds[1];
+        // disk_set_info: dk_blkshift = DK_BSIZE2BLKSHIFT(dg_secsize), a 0 size counting as DEV_BSIZE
+        dmv.blkshift = Math.max(0, Long.numberOfTrailingZeros(Math.max(1, secsize / Buf.DEV_BSIZE)));
         if (numsec == 0) {
             return;
         }
@@ -405,6 +411,23 @@ public final class DeviceMapper {
         info.set("geometry", geom);
         info.setString("type", "ESDI");
         dmv.dkInfo = info;
+    }
+
+    /**
+     * {@code getdisksize(vp)} on a dm device's block vnode (subr_disk.c): {@code DIOCGWEDGEINFO}
+     * gives {@code dkw_size} (the active table's sectors, {@code dm_table_disksize}) and the
+     * sector size is {@code DEV_BSIZE << dk_blkshift} of the dm disk; a size of 0 makes
+     * getdisksize fail with EINVAL, and dm_pdev_insert (which ignores the error) keeps
+     * {@code pdev_numsec} and {@code pdev_secsize} at 0. Returns {numsec, secsize}.
+     */
+    long[] getdisksize(DmDev dmv) {
+        synchronized (lock) {
+            long numsec = dmv.tableHead.disksize()[1];
+            if (numsec == 0) {
+                return new long[] {0, 0};
+            }
+            return new long[] {numsec, (long) Buf.DEV_BSIZE << dmv.blkshift};
+        }
     }
 
     // ------------------------------------------------------------------ open/close/size
@@ -464,6 +487,10 @@ public final class DeviceMapper {
             return;
         }
         final DmReaders.Slot slot = readers.current(bp);
+        if (slot == null) {
+            tooDeep(bp, bcount);
+            return;
+        }
         final DmTable t = dmv.tableHead.acquireActive(slot);
         try {
             // checked after taking the table: a remove unlinks before it retires the table
@@ -571,6 +598,27 @@ public final class DeviceMapper {
         }
         if (trace != null) {
             trace1("biodone: error " + bp.error().number() + ", resid " + bp.resid());
+        }
+    }
+
+    /**
+     * How many dm devices one I/O may pass through. NetBSD has no limit: a table that maps a
+     * device onto itself (directly or through others) recurses through dmstrategy until the
+     * kernel stack overflows (a panic). Here the I/O fails with EIO instead.
+     */
+    public static final int MAX_STACK = 32;
+    private volatile boolean cycleLogged;
+
+    private void tooDeep(Buf bp, int bcount) {
+        bp.setError(Errno.EIO);
+        bp.setResid(bcount);
+        if (!cycleLogged) {
+            cycleLogged = true;
+            log("dm: I/O nested through more than " + MAX_STACK
+                + " dm devices (a table cycle?): failed with EIO; NetBSD would overflow its kernel stack");
+        }
+        if (trace != null) {
+            trace.line(1, "dmstrategy: nested deeper than " + MAX_STACK + " devices -> EIO (NetBSD: stack overflow)");
         }
     }
 

@@ -15,7 +15,7 @@ import org.dmemu.sys.Buf;
  * per-thread hazard slots (see {@link DmTableHead} for the protocol).
  *
  * <p><b>Slots are reused.</b> A thread's slot is registered at its first I/O on this kernel;
- * when a new thread registers, it adopts the slot of a thread that has ended (its nested bufs
+ * when a new thread registers, it adopts the slots of a thread that has ended (their nested bufs
  * emptied, so no data array of a dead thread stays reachable), and only appends a slot when
  * every owner is alive. The slot list is therefore as long as the largest number of threads
  * that were alive at once, however many short-lived threads (one per NBD connection) come and
@@ -51,10 +51,29 @@ public final class DmReaders {
         final Buf scratch = new Buf();
         /** The index of the entry this thread's last lookup found (thread-private). */
         int hint;
+        /**
+         * Nesting level: 0 for the thread's own slot; a stacked dm device's dmstrategy, called
+         * from inside an upper device's, uses the slot one level {@link #below} (its own hazard
+         * slot and bufs, so the upper table stays protected while the lower one is read).
+         */
+        final int level;
+        /** The slot one level down, created on first use (same owner). */
+        private Slot below;
 
-        Slot(DmReaders registry, Thread owner) {
+        Slot(DmReaders registry, Thread owner, int level) {
             this.registry = registry;
             this.owner = owner;
+            this.level = level;
+        }
+
+        /** The slot one nesting level down (registered on first use, same thread). */
+        Slot below() {
+            Slot b = below;
+            if (b == null) {
+                b = registry.registerBelow(this);
+                below = b;
+            }
+            return b;
         }
 
         /** Drops the references to the last thread's data arrays. */
@@ -76,31 +95,55 @@ public final class DmReaders {
     /** Guarded by the kernel's ioctl lock (retire runs in handlers, drain takes the lock). */
     private final List<Retired> retired = new ArrayList<>();
 
-    /** The calling thread's slot (registered or adopted on first use). */
-    Slot current() {
-        return mine.get();
-    }
-
-    /** The calling thread's slot, found in {@code b_private} of a reused buf when it is there. */
+    /**
+     * The calling thread's free slot, found in {@code b_private} of a reused buf when it is
+     * there. A slot already inside a table belongs to an outer dmstrategy on this thread (a
+     * stacked device): the first free slot below it is used. Null past
+     * {@link DeviceMapper#MAX_STACK} levels.
+     */
     Slot current(Buf bp) {
-        if (bp.priv() instanceof Slot r && r.owner == Thread.currentThread() && r.registry == this) {
+        if (bp.priv() instanceof Slot r && r.owner == Thread.currentThread() && r.registry == this && r.reading == 0) {
             return r;
         }
-        Slot r = mine.get();
-        bp.setPriv(r);
+        Slot r = free();
+        if (r != null) {
+            bp.setPriv(r);
+        }
         return r;
     }
 
+    /** The calling thread's first slot not inside a table, or null past {@link DeviceMapper#MAX_STACK} levels. */
+    Slot free() {
+        Slot r = mine.get();
+        while (r.reading != 0) {
+            if (r.level >= DeviceMapper.MAX_STACK) {
+                return null;
+            }
+            r = r.below();
+        }
+        return r;
+    }
+
+    /** A new thread's level-0 slot: a dead thread's chain of slots if there is one, else a new one. */
     private synchronized Slot register() {
         Thread me = Thread.currentThread();
         for (Slot s : slots) {
-            if (!s.owner.isAlive() && s.reading == 0) {
-                s.clearBufs();
-                s.owner = me; // volatile: publishes the emptied bufs to the new owner
+            if (s.level == 0 && !s.owner.isAlive() && s.reading == 0) {
+                for (Slot x = s; x != null; x = x.below) {
+                    x.clearBufs();
+                    x.owner = me; // volatile: publishes the emptied bufs to the new owner
+                }
                 return s;
             }
         }
-        Slot s = new Slot(this, me);
+        return add(new Slot(this, me, 0));
+    }
+
+    private synchronized Slot registerBelow(Slot upper) {
+        return add(new Slot(this, upper.owner, upper.level + 1));
+    }
+
+    private Slot add(Slot s) {
         Slot[] a = Arrays.copyOf(slots, slots.length + 1);
         a[a.length - 1] = s;
         slots = a;

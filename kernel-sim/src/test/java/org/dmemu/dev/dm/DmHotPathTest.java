@@ -98,8 +98,8 @@ class DmHotPathTest {
                 long bytes = allocatedBy(loop(h, new Buf(), new byte[64 * 1024], 0, 2000, Errno.NONE));
                 assertTrue(bytes < 1024, "strategy on image files allocated " + bytes + " bytes in 2000 calls");
             }
-            // the raw disk node as well
-            try (DiskHandle h = k.open("/dev/wd1d")) {
+            // the disk's own node as well (the character node: the table holds the block node)
+            try (DiskHandle h = k.open("/dev/rwd1d")) {
                 long bytes = allocatedBy(loop(h, new Buf(), new byte[8 * 512], 0, 4000, Errno.NONE));
                 assertTrue(bytes < 1024, "disk strategy on an image file allocated " + bytes + " bytes");
             }
@@ -126,7 +126,7 @@ class DmHotPathTest {
                 assertTrue(allocatedBy(loop(h, bp, buf, 0, 1000, Errno.EINVAL)) < 1024, "pdev past its end");
             }
             // the disk itself: past the end of a partition, EOF exactly at it, the label sector
-            try (DiskHandle h = t.k.open("/dev/wd1a")) {
+            try (DiskHandle h = t.k.open("/dev/rwd1a")) { // the table holds the block node
                 Buf bp = new Buf();
                 byte[] buf = new byte[8 * 512];
                 long size = t.k.disks().get(1).partitionSize(0);

@@ -64,7 +64,7 @@ public final class DmTargetFlakey implements DmTarget {
         try {
             entry.setConfig(parse(p, argv));
         } catch (DmException e) {
-            pdevs.decr(p); // NetBSD returns without dm_pdev_decr: the reference leaks
+            pdevs.release(p); // NetBSD returns without dm_pdev_decr: the reference leaks
             throw e;
         }
         entry.addDeps(p);
@@ -201,7 +201,7 @@ public final class DmTargetFlakey implements DmTarget {
     @Override
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
-            pdevs.decr(c.pdev);
+            pdevs.release(c.pdev);
         }
     }
 
