@@ -92,8 +92,12 @@ public final class DmReaders {
 
     private volatile Slot[] slots = new Slot[0];
     private final ThreadLocal<Slot> mine = ThreadLocal.withInitial(this::register);
-    /** Guarded by the kernel's ioctl lock (retire runs in handlers, drain takes the lock). */
-    private final List<Retired> retired = new ArrayList<>();
+    /**
+     * The tables each thread's handlers retired while readers were inside them; drained by the
+     * same thread's ioctl after it released the lock (never by another ioctl, which would
+     * then wait for a device it does not touch).
+     */
+    private final ThreadLocal<List<Retired>> retired = ThreadLocal.withInitial(ArrayList::new);
 
     /**
      * The calling thread's free slot, found in {@code b_private} of a reused buf when it is
@@ -204,23 +208,22 @@ public final class DmReaders {
         if (readers(t.id) == 0) {
             destroyEntries(t, pdevs);
         } else {
-            retired.add(new Retired(t, pdevs));
+            retired.get().add(new Retired(t, pdevs));
         }
     }
 
     /**
-     * Waits, without holding {@code lock}, for the readers of every table retired so far, then
-     * runs their destroy hooks under it. Called by the ioctl path after it released the lock.
+     * Waits, without holding {@code lock}, for the readers of every table the calling thread's
+     * handlers retired, then runs their destroy hooks under it. Called by the ioctl path after
+     * it released the lock.
      */
     void drainRetired(Object lock) {
-        List<Retired> todo;
-        synchronized (lock) {
-            if (retired.isEmpty()) {
-                return;
-            }
-            todo = new ArrayList<>(retired);
-            retired.clear();
+        List<Retired> mine = retired.get();
+        if (mine.isEmpty()) {
+            return;
         }
+        List<Retired> todo = new ArrayList<>(mine);
+        mine.clear();
         for (Retired r : todo) {
             awaitDrained(r.table.id);
         }

@@ -57,6 +57,7 @@ class DmReadersTest {
             while (head.readerCount() == 0) {
                 Thread.yield(); // until the read is inside the table
             }
+            DmTable before = head.active();
             AtomicReference<Errno> resumeErr = new AtomicReference<>();
             Thread switcher = new Thread(() -> {
                 t.reload("slow", line(0, 8, "zero", ""));
@@ -64,9 +65,10 @@ class DmReadersTest {
                 resumeErr.set(t.herr());
             });
             switcher.start();
-            while (!"zero".equals(activeType(t, "slow"))) {
-                Thread.yield(); // until the resume has switched the tables
+            while (head.active() == before) {
+                Thread.yield(); // until the resume has switched the tables (read without the lock)
             }
+            assertEquals("zero", activeType(t, "slow"));
             t.call(req("status", "name", "fast", "flags", 0));
             assertEquals(Errno.NONE, t.herr());
             assertTrue(reader.isAlive() && switcher.isAlive(), "status answered while the resume still waits");
@@ -77,6 +79,53 @@ class DmReadersTest {
             switcher.join();
             assertEquals(Errno.NONE, readErr.get());
             assertEquals(Errno.NONE, resumeErr.get());
+            assertEquals(List.of("/dev/wd0a"), pdevNames(t));
+        }
+    }
+
+    /**
+     * A table retired by one thread's handler (a reader still inside it) is waited for by that
+     * thread only: another thread's ioctl, run before the first one drains, does not inherit
+     * the wait.
+     */
+    @Test
+    @Timeout(120) // a hang guard, not a timing assertion
+    void retiredTable_isDrainedByTheRetiringThreadOnly() throws Exception {
+        try (DmTestSupport t = new DmTestSupport(Set.of("delay"), false)) {
+            t.up("slow", line(0, 8, "delay", "/dev/wd1a 0 20000"));
+            t.up("fast", line(0, 8, "linear", "/dev/wd0a 0"));
+            DeviceMapper dm = t.k.deviceMapper();
+            DmTableHead head = dm.devs().byName("slow").tableHead();
+            Thread reader = new Thread(() -> t.io("/dev/mapper/slow", true, 0, new byte[512]));
+            reader.start();
+            while (head.readerCount() == 0) {
+                Thread.yield();
+            }
+            DmTable old = head.active();
+            java.util.concurrent.CountDownLatch retired = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch drain = new java.util.concurrent.CountDownLatch(1);
+            Thread retirer = new Thread(() -> {
+                synchronized (dm.lock()) { // what a resume handler does, without its ioctl's drain yet
+                    head.switchTables();
+                    head.destroyInactive(dm.pdevs());
+                }
+                retired.countDown();
+                try {
+                    drain.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                dm.readers().drainRetired(dm.lock());
+            });
+            retirer.start();
+            retired.await();
+            t.call(req("status", "name", "fast", "flags", 0)); // must not wait for "slow"'s reader
+            assertEquals(Errno.NONE, t.herr());
+            assertEquals(1, dm.readers().readers(old.id), "the status ioctl did not wait for another thread's retired table");
+            drain.countDown();
+            reader.interrupt();
+            reader.join();
+            retirer.join();
             assertEquals(List.of("/dev/wd0a"), pdevNames(t));
         }
     }
