@@ -146,6 +146,30 @@ class LintTest {
         }
     }
 
+    /** Issue 16 point 12: a rename while a read is inside the device's table (held in a delay target). */
+    @Test
+    @org.junit.jupiter.api.Timeout(120) // a hang guard, not a timing assertion
+    void renameWithIoInFlight_warns() throws Exception {
+        try (DmTestSupport t = new DmTestSupport(java.util.Set.of("delay"), false)) {
+            Lint l = lint(t);
+            t.up("slow", line(0, 8, "delay", "/dev/wd1d 0 20000"));
+            assertEquals(List.of(), lint(l, req("rename", "name", "slow", "cmd_data", arr("idle")), "item 4"));
+            var head = t.k.deviceMapper().devs().byName("idle").tableHead();
+            Thread reader = new Thread(() -> t.io("/dev/mapper/idle", true, 0, new byte[512]));
+            reader.start();
+            try {
+                while (head.readerCount() == 0) {
+                    Thread.yield(); // until the read is inside the table
+                }
+                one(lint(l, req("rename", "name", "idle", "cmd_data", arr("busy")), "item 5"),
+                        "name: 1 I/O request(s) in flight", "dm_dev_rem", "(rename-inflight)");
+            } finally {
+                reader.interrupt(); // ends the delay
+                reader.join();
+            }
+        }
+    }
+
     @Test
     void resumeWithoutInactiveTable_dropsTheActiveOne() {
         try (DmTestSupport t = new DmTestSupport()) {

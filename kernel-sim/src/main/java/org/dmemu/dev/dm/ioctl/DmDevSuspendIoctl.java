@@ -37,7 +37,7 @@ public final class DmDevSuspendIoctl implements DmIoctlHandler {
             }
         }
         dev.setFlags(dev.flags() | DM_SUSPEND_FLAG);
-        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().ioCnt());
+        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().readerCount());
         d.setUint32(DM_IOCTL_FLAGS, dev.flags());
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
         addFlag(d, q.flags(), DM_EXISTS_FLAG);
