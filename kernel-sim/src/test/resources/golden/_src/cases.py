@@ -1715,6 +1715,250 @@ c.write(mapper('c'), 0, 512, 0, 0, 0)
 c.read(RWD1D, 0, 512, 0, 0, bytes.fromhex('27a7479befa1d476489f308cd4cfa6e2a96e4bbe3208ff25287dd3819616e89cc78cf7f5e543445f8333d8fa7f56000005279fa5d8b5e4ad40e736ddb4d35412328063fd2aab53e5ea1e0a9f332500a5df9487d07a5c92cc512c8866c7e860ce93fdf166a24912b422976146ae20ce846bb7dc9ba94a767aaef20c0d61ad02655ea92dc4c4e41a8952c651d33174be51a10c421110e6d81588ede82103a252d8a750e8768defffed9122810aaeb99f9172af82b604dc4b8e51bcb08235a6f4341332e4ca60482a4ba1a03b3e65008fc5da76b70bf1690db4eae29c5f1badd03c5ccf2a55d705ddcd86d449511ceb7ec30bf12b1fa35b913f9f747a8afd1b130e94bff94effd01a91735ca1726acd0b197c4e5b03393697e126826fb6bbde8ecc1e08298516e2c9ed03ff3c1b7860f6de76d4cecd94c8119855ef5297ca67e9f3e7ff72b1e99785ca0a7e7720c5b36dc6d72cac9574c8cbbc2f801e23e56fd344b07f22154beba0f08ce8891e643ed995c94d9a69c9f1b5f499027a78572aeebd74d20cc39881c213ee770b1010e4bea718846977ae119f7a023ab58cca0ad752afe656bb3c17256a9f6e9bf19fdd5a38fc82bbe872c5539edb609ef4f79c203ebb140f2e583cb2ad15b4aa5b655016a8449277dbd477ef2c8d6c017db738b18deb4a427d1923ce3ff262735779a418f20a282df920147beabe421ee5319d0568'))
 c.read(mapper('c'), 0, 512, 0, 0, pattern(0, 512))
 
+# ============================ issue 10: multipath, snapshot, mirror, message ===================
+# Expectations written from Linux's Documentation/admin-guide/device-mapper/ (dm-queue-length.rst,
+# dm-service-time.rst, snapshot.rst, dm-log.rst) and drivers/md (dm-mpath.c multipath_status,
+# dm-snap.c snapshot_status, dm-snap-persistent.c persistent_usage and the disk_header layout,
+# dm-raid1.c mirror_status, dm-log.c core_status), plus DragonFly's dm_message_ioctl for the
+# message command; see ../README.md "Issue 10 cases".
+
+WD1A, UD1A = '/dev/wd1a', '0:16'
+WD0A = '/dev/wd0a'
+X10 = ['--targets multipath,snapshot,mirror']
+X10_STRICT = ['--targets multipath,snapshot,mirror', '--strict-errno']
+
+
+def status(c, name, minor, entries):
+    req = R('status', name=name)
+    c.io(req, reply(req, minor=U(minor), flags=U(0x20), cmd_data=entries))
+
+
+def message(c, name, text, sector=0, rep_flags=None, strict_errno=None):
+    req = R('message', name=name, sector=U(sector), message=text)
+    if strict_errno is not None:
+        c.io(req, strict_errno)
+    elif rep_flags is None:
+        c.io(req, reply(req))
+    else:
+        c.io(req, reply(req, flags=U(rep_flags)))
+
+
+c = case('targets/extra_issue10', """
+--targets multipath,snapshot,mirror: dmemu's Linux targets are appended after the builtins in the
+order multipath 1.14.0, snapshot-origin 1.9.0, snapshot 1.16.0, mirror 1.14.0 (the versions of
+Linux's dm-mpath.c, dm-snap.c and dm-raid1.c target_type structs).""", args=X10)
+req = R('targets')
+c.io(req, reply(req, cmd_data=TARGETS + [
+    {'name': 'multipath', 'ver': [U(1), U(14), U(0)]},
+    {'name': 'snapshot-origin', 'ver': [U(1), U(9), U(0)]},
+    {'name': 'snapshot', 'ver': [U(1), U(16), U(0)]},
+    {'name': 'mirror', 'ver': [U(1), U(14), U(0)]}]))
+
+c = case('errors/message_unknown_without_multipath', """
+NetBSD 10's cmd_fn[] has no "message" row: dm_cmd_to_fun answers EINVAL for an unknown command
+(dm-driver §2), after dm_check_version rewrote the version. dmemu registers the command only when
+a target with a message hook (multipath) is configured; --targets snapshot,mirror has none.""",
+         args=['--targets snapshot,mirror'])
+create(c, 'z', 1)
+message(c, 'z', 'fail_if_no_path')
+
+c = case('message/multipath_paths', """
+DragonFly dm_message_ioctl (top-level keys "sector" uint64 and "message" string, netbsd-dm.h) →
+the first active entry for sector 0 → multipath_message (Linux dm-mpath.c): fail_path and
+reinstate_path by major:minor, fail_if_no_path. The reply is the request (version rewritten).
+Status after each step as multipath_status documents it: '2 0 0' features (queue_io 0,
+pg_init_count 0), '0' hw handler, 1 group, group number 1, state E until I/O chose the group,
+then A; per path 'A|F fail_count' (round-robin has no per-path status). Both paths reach the
+same disk (wd1a and wd1d start at sector 0), so data written before is read back through either.
+An unknown device: EXISTS cleared from flags (ENOENT). Reads with every path failed and
+queueing off: EIO, resid = bcount.""", args=X10)
+device(c, 'mp', 1, [ent(0, 1024, 'multipath', '1 queue_if_no_path 0 1 1 round-robin 0 2 1 %s 1 %s 1'
+                     % (WD1D, WD1A))])
+table(c, 'mp', 1, 0x30, [ent(0, 1024, 'multipath', '1 queue_if_no_path 0 1 1 round-robin 0 2 1 %s 1 %s 1'
+                             % (UD1, UD1A), 1)])
+status(c, 'mp', 1, [ent(0, 1024, 'multipath', '2 0 0 0 1 1 E 0 2 0 %s A 0 %s A 0' % (UD1, UD1A), 1)])
+c.write(mapper('mp'), 100, 4096, 5, 0, 0)
+c.read(RWD1D, 100, 4096, 0, 0, pattern(5, 4096))
+message(c, 'mp', 'fail_path ' + UD1)
+c.read(mapper('mp'), 100, 4096, 0, 0, pattern(5, 4096))
+status(c, 'mp', 1, [ent(0, 1024, 'multipath', '2 0 0 0 1 1 A 0 2 0 %s F 1 %s A 0' % (UD1, UD1A), 1)])
+message(c, 'mp', 'fail_if_no_path')
+message(c, 'mp', 'fail_path ' + WD1A)
+c.read(mapper('mp'), 100, 4096, 5, 4096)
+table(c, 'mp', 1, 0x30, [ent(0, 1024, 'multipath', '0 0 1 1 round-robin 0 2 1 %s 1 %s 1' % (UD1, UD1A), 1)])
+message(c, 'mp', 'reinstate_path ' + UD1A, sector=1023)
+c.read(mapper('mp'), 100, 4096, 0, 0, pattern(5, 4096))
+status(c, 'mp', 1, [ent(0, 1024, 'multipath', '2 0 0 0 1 1 A 0 2 0 %s F 1 %s A 1' % (UD1, UD1A), 1)])
+message(c, 'nosuch', 'fail_if_no_path', rep_flags=0)
+
+c = case('message/multipath_errors', """
+--strict-errno shows the handler's errno. multipath_message: one-word messages are
+queue_if_no_path / fail_if_no_path, everything else needs exactly 2 words; switch_group with a
+number outside 1..#groups, a path that is not in the table, an unknown verb → EINVAL.
+dm_message_ioctl: a sector past every entry → EINVAL; a target without a message hook (zero) →
+EINVAL; no such device → ENOENT.""", args=X10_STRICT)
+create(c, 'mp', 1)
+reload(c, 'mp', 1, [ent(0, 64, 'multipath', '0 0 2 1 round-robin 0 1 0 %s round-robin 0 1 0 %s' % (WD1D, WD0D))])
+resume(c, 'mp', 1)
+for text in ('switch_group 3', 'switch_group 0', 'fail_path 9:9', 'frob', 'frob 1', 'fail_path',
+             'queue_if_no_path now'):
+    message(c, 'mp', text, strict_errno=22)
+message(c, 'mp', 'fail_if_no_path', sector=64, strict_errno=22)
+message(c, 'mp', 'switch_group 2')
+status(c, 'mp', 1, [ent(0, 64, 'multipath', '2 0 0 0 2 2 E 0 1 0 %s A 0 E 0 1 0 %s A 0' % (UD1, UD0), 1)])
+create(c, 'z', 2)
+reload(c, 'z', 2, [ent(0, 8, 'zero', '')])
+resume(c, 'z', 2)
+message(c, 'z', 'fail_if_no_path', strict_errno=22)
+message(c, 'nosuch', 'fail_if_no_path', strict_errno=2)
+
+c = case('reload/multipath_bad_params', """
+multipath_ctr (Linux dm-mpath.c) error paths, each EINVAL (--strict-errno): feature count above
+8; an unknown feature; an unknown hardware handler; initial group 0 with groups, or non-zero
+without; an unknown path selector; 0 paths; fewer path arguments than announced; round-robin
+with 2 selector args or a non-numeric repeat count; service-time throughput above 100; group
+count mismatch. A missing path device: ENOENT (NetBSD's convention for dm_pdev_insert).""",
+         args=X10_STRICT)
+create(c, 'mp', 1)
+for params in ('9 a b c d e f g h i 0 0 0', '1 bogus 0 0 0', '0 1 foo 0 0', '0 0 1 0', '0 0 0 1',
+               '0 0 1 1 fancy 0 1 0 ' + WD1D, '0 0 1 1 round-robin 0 0 0',
+               '0 0 1 1 round-robin 0 2 1 %s 1' % WD1D, '0 0 1 1 round-robin 0 1 2 %s 1 2' % WD1D,
+               '0 0 1 1 round-robin 0 1 1 %s x' % WD1D, '0 0 1 1 service-time 0 1 2 %s 1 101' % WD1D,
+               '0 0 2 1 round-robin 0 1 0 ' + WD1D):
+    req = R('reload', name='mp', cmd_data=[ent(0, 64, 'multipath', params)])
+    c.io(req, 22)
+req = R('reload', name='mp', cmd_data=[ent(0, 64, 'multipath', '0 0 1 1 round-robin 0 1 0 /dev/wd7d')])
+c.io(req, 2)
+
+c = case('status/multipath_selectors', """
+Table and status strings of Documentation/admin-guide/device-mapper/dm-queue-length.rst and
+dm-service-time.rst, with NetBSD's major:minor names: queue-length '0 0 1 1 queue-length 0 2 1
+DEV 128 DEV 128' / '2 0 0 0 1 1 E 0 2 1 DEV A 0 0 DEV A 0 0' (per path: state, fail count,
+in-flight I/Os); service-time adds the relative throughput to both (status: in-flight bytes,
+throughput). Features and hardware handler as multipath_status prints them; no_path_retry N
+(dmemu) switches queueing on and is listed after the kernel's features.""", args=X10)
+device(c, 'q', 1, [ent(0, 10, 'multipath', '0 0 1 1 queue-length 0 2 1 %s 128 %s 128' % (WD0D, WD1D))])
+table(c, 'q', 1, 0x30, [ent(0, 10, 'multipath', '0 0 1 1 queue-length 0 2 1 %s 128 %s 128' % (UD0, UD1), 1)])
+status(c, 'q', 1, [ent(0, 10, 'multipath', '2 0 0 0 1 1 E 0 2 1 %s A 0 0 %s A 0 0' % (UD0, UD1), 1)])
+device(c, 's', 2, [ent(0, 10, 'multipath', '0 0 1 1 service-time 0 2 2 %s 128 2 %s 128 1' % (WD0A, WD1A))])
+table(c, 's', 2, 0x30, [ent(0, 10, 'multipath', '0 0 1 1 service-time 0 2 2 0:0 128 2 %s 128 1' % UD1A, 1)])
+status(c, 's', 2, [ent(0, 10, 'multipath', '2 0 0 0 1 1 E 0 2 2 0:0 A 0 0 2 %s A 0 0 1' % UD1A, 1)])
+device(c, 'h', 3, [ent(0, 10, 'multipath', '3 queue_if_no_path no_path_retry 5 1 alua 1 1 round-robin 0 1 0 '
+                    + WD0D)])
+table(c, 'h', 3, 0x30, [ent(0, 10, 'multipath', '3 queue_if_no_path no_path_retry 5 1 alua 1 1 round-robin '
+                            + '0 1 1 0:3 1', 1)])
+
+c = case('status/snapshot_cow', """
+snapshot-origin over wd0d, snapshot with COW wd1d, persistent, chunk 8 (Linux dm-snap.c,
+dm-snap-persistent.c). Origin table 'major:minor', status ''. A fresh persistent store: next_free
+2 (header chunk + area 0), so status '16/131072 16' (allocated = next_free x chunk, total = COW
+size, metadata = (current_area + 2) x chunk). A 1 KiB write to origin sector 100 first copies chunk
+12 (sectors 96..103) to COW chunk 2: '24/131072 16'; the snapshot still reads the old data. The
+COW device holds, in Linux's layout: sector 0 the header (le32 'SnAp' magic 0x70416e53, valid 1,
+version 1, chunk_size 8), sector 8 (chunk 1, area 0) the entry {old 12, new 2}, sector 16
+(chunk 2) the copy. Table 'ORIGIN COW P 8'.""", args=X10)
+device(c, 'origin', 1, [ent(0, 131072, 'snapshot-origin', WD0D)])
+c.write(mapper('origin'), 96, 4096, 30, 0, 0)
+device(c, 'snap', 2, [ent(0, 131072, 'snapshot', '%s %s P 8' % (WD0D, WD1D))])
+table(c, 'snap', 2, 0x30, [ent(0, 131072, 'snapshot', '%s %s P 8' % (UD0, UD1), 1)])
+table(c, 'origin', 1, 0x30, [ent(0, 131072, 'snapshot-origin', UD0, 1)])
+status(c, 'origin', 1, [ent(0, 131072, 'snapshot-origin', '', 1)])
+status(c, 'snap', 2, [ent(0, 131072, 'snapshot', '16/131072 16', 1)])
+c.write(mapper('origin'), 100, 1024, 31, 0, 0)
+status(c, 'snap', 2, [ent(0, 131072, 'snapshot', '24/131072 16', 1)])
+c.read(mapper('snap'), 96, 4096, 0, 0, pattern(30, 4096))
+c.read(mapper('origin'), 96, 4096, 0, 0, pattern(30, 4096)[:2048] + pattern(31, 1024) + pattern(30, 4096)[3072:])
+c.read(RWD1D, 0, 512, 0, 0, b'SnAp' + bytes([1, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0]))
+c.read(RWD1D, 8, 512, 0, 0, bytes([12, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]))
+c.read(RWD1D, 16, 4096, 0, 0, pattern(30, 4096))
+
+c = case('reload/snapshot_bad_params', """
+snapshot_ctr / dm_exception_store_create / set_chunk_size (Linux) error paths, EINVAL each
+(--strict-errno): 3 arguments; COW = origin; store type not P or N; chunk size not a power of 2,
+negative, not a number; transient with chunk 0; persistent chunk 0 on a blank COW device ("Chunk
+size not set"); a chunk smaller than the COW device's 4 KiB sector (sd0); unknown feature;
+snapshot-origin with 2 arguments. Missing devices: ENOENT.""", args=X10_STRICT + ['--disk wd0=mem:64M', '--disk wd1=mem:64M',
+                                                     '--disk sd0=mem:8M,secsize=4096'])
+create(c, 's', 1)
+for typ, params in (('snapshot', WD0D + ' ' + WD1D + ' P'), ('snapshot', WD0D + ' ' + WD0D + ' P 8'),
+                    ('snapshot', WD0D + ' ' + WD1D + ' X 8'), ('snapshot', WD0D + ' ' + WD1D + ' P 12'),
+                    ('snapshot', WD0D + ' ' + WD1D + ' P -8'), ('snapshot', WD0D + ' ' + WD1D + ' P 8x'),
+                    ('snapshot', WD0D + ' ' + WD1D + ' N 0'), ('snapshot', WD0D + ' ' + WD1D + ' P 0'),
+                    ('snapshot', WD0D + ' /dev/sd0d P 4'), ('snapshot', WD0D + ' ' + WD1D + ' P 8 1 discard_zeroes_cow'),
+                    ('snapshot-origin', WD0D + ' ' + WD1D)):
+    c.io(R('reload', name='s', cmd_data=[ent(0, 64, typ, params)]), 22)
+c.io(R('reload', name='s', cmd_data=[ent(0, 64, 'snapshot', '/dev/wd7d ' + WD1D + ' P 8')]), 2)
+c.io(R('reload', name='s', cmd_data=[ent(0, 64, 'snapshot', WD0D + ' /dev/wd7d P 8')]), 2)
+
+c = case('status/mirror_core', """
+mirror with a core log (Linux dm-raid1.c mirror_status, dm-log.c core_status): status
+'#legs DEV... in_sync/regions 1 STATES 1 core' — with nosync every region starts in sync:
+'2 0:3 0:19 1024/1024 1 AA 1 core' for 16384 sectors in regions of 16; table 'core 2 16 nosync 2
+DEV 0 DEV 0' (log args = 2 with a sync argument), then the feature list '1 handle_errors'. A
+write lands on both legs; reads return it.""", args=X10)
+device(c, 'm', 1, [ent(0, 16384, 'mirror', 'core 2 16 nosync 2 %s 0 %s 0 1 handle_errors' % (WD0D, WD1D))])
+status(c, 'm', 1, [ent(0, 16384, 'mirror', '2 %s %s 1024/1024 1 AA 1 core' % (UD0, UD1), 1)])
+table(c, 'm', 1, 0x30, [ent(0, 16384, 'mirror', 'core 2 16 nosync 2 %s 0 %s 0 1 handle_errors' % (UD0, UD1), 1)])
+c.write(mapper('m'), 64, 2048, 12, 0, 0)
+c.read(RWD0D, 64, 2048, 0, 0, pattern(12, 2048))
+c.read(RWD1D, 64, 2048, 0, 0, pattern(12, 2048))
+c.read(mapper('m'), 64, 2048, 0, 0, pattern(12, 2048))
+c.read(mapper('m'), 64, 2048, 0, 0, pattern(12, 2048))
+
+c = case('reload/mirror_bad_params', """
+mirror_ctr / create_dirty_log / dm-log.c (Linux) error paths, EINVAL each (--strict-errno):
+too few log arguments; log arg count not a number; unknown log type; core with 0 or 3 args;
+region size not a power of 2, below 2, above the target length; a sync argument other than
+sync/nosync; disk log with 1 arg; 1 or 10 legs; too few leg arguments; a bad offset; an unknown
+feature; more features announced than given; keep_log without handle_errors; trailing
+arguments. A missing leg: ENOENT.""", args=X10_STRICT)
+create(c, 'm', 1)
+L = ' 2 %s 0 %s 0' % (WD0D, WD1D)
+for params in ('core', 'core x 1024' + L, 'frob 1 1024' + L, 'core 0' + L, 'core 3 1024 2 ' + WD0D,
+               'core 1 1000' + L, 'core 1 1' + L, 'core 1 4096' + L, 'core 2 1024 maybe' + L,
+               'disk 1 ' + WD0D + L, 'core 1 1024 1 %s 0' % WD0D, 'core 1 1024 10 %s 0' % WD0D,
+               'core 1 1024 2 %s 0 %s' % (WD0D, WD1D), 'core 1 1024 2 %s x %s 0' % (WD0D, WD1D),
+               'core 1 1024' + L + ' 1 frob', 'core 1 1024' + L + ' 2 handle_errors',
+               'core 1 1024' + L + ' 1 keep_log', 'core 1 1024' + L + ' 1 handle_errors extra'):
+    c.io(R('reload', name='m', cmd_data=[ent(0, 2048, 'mirror', params)]), 22)
+c.io(R('reload', name='m', cmd_data=[ent(0, 2048, 'mirror', 'core 1 1024 2 %s 0 /dev/wd7d 0' % WD0D)]), 2)
+
+
+c = case('status/mirror_disk_log', """
+mirror with a disk log on wd2d (Linux dm-log.c): the log device holds, from sector 0, le32
+MIRROR_MAGIC 0x4D695272, le32 version 2, le64 nr_regions (16 = 16384 / 1024), and from byte 1024
+the clean bitset (region i = bit i%8 of byte i/8); nosync marks every region clean: 0xff 0xff.
+A write clears its region's bit on disk and sets it again when both legs have it. Status
+'... 16/16 1 AA 3 disk 0:35 A' (disk_status: 3 args, log device, A = log device alive); table
+'disk 3 0:35 1024 nosync 2 ...' (3 log args with a sync argument).""",
+         args=X10 + ['--disk wd0=mem:64M', '--disk wd1=mem:64M', '--disk wd2=mem:1M'])
+device(c, 'm', 1, [ent(0, 16384, 'mirror', 'disk 3 /dev/wd2d 1024 nosync 2 %s 0 %s 0' % (WD0D, WD1D))])
+status(c, 'm', 1, [ent(0, 16384, 'mirror', '2 %s %s 16/16 1 AA 3 disk 0:35 A' % (UD0, UD1), 1)])
+table(c, 'm', 1, 0x30, [ent(0, 16384, 'mirror', 'disk 3 0:35 1024 nosync 2 %s 0 %s 0' % (UD0, UD1), 1)])
+c.write(mapper('m'), 5000, 4096, 21, 0, 0)
+c.read(RWD1D, 5000, 4096, 0, 0, pattern(21, 4096))
+c.read('/dev/rwd2d', 0, 1536, 0, 0, bytes([0x72, 0x52, 0x69, 0x4D, 2, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0])
+       + bytes(1024 - 16) + bytes([0xff, 0xff]))
+
+c = case('io/snapshot_cow_full', """
+A persistent snapshot whose COW device (wd1, 1 MiB = 2048 sectors) holds 8 chunks of 256 sectors:
+header, metadata area 0, and room for 6 copies (persistent_prepare_exception: full when
+COW size < (next_free + 1) x chunk). Six origin writes to six chunks fill it ('2048/2048 512');
+the seventh cannot copy its chunk: the snapshot is invalidated (status 'Invalid', header valid
+flag 0 on disk, its reads fail with EIO), the origin write itself succeeds.""",
+         args=X10 + ['--disk wd0=mem:64M', '--disk wd1=mem:1M'])
+device(c, 'origin', 1, [ent(0, 131072, 'snapshot-origin', WD0D)])
+device(c, 'snap', 2, [ent(0, 131072, 'snapshot', '%s %s P 256' % (WD0D, WD1D))])
+for i in range(6):
+    c.write(mapper('origin'), i * 256, 512, 50 + i, 0, 0)
+status(c, 'snap', 2, [ent(0, 131072, 'snapshot', '2048/2048 512', 1)])
+c.read(mapper('snap'), 5 * 256, 512, 0, 0)
+c.write(mapper('origin'), 6 * 256, 512, 56, 0, 0)
+status(c, 'snap', 2, [ent(0, 131072, 'snapshot', 'Invalid', 1)])
+c.read(mapper('snap'), 0, 512, 5, 512)
+c.read(mapper('origin'), 6 * 256, 512, 0, 0, pattern(56, 512))
+c.read(RWD1D, 0, 512, 0, 0, b'SnAp' + bytes([0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0]))
+
 
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')

@@ -44,7 +44,7 @@ public final class DmRig implements AutoCloseable {
         return boot(disks, diskBytes, Set.of());
     }
 
-    /** Boots a kernel with {@code disks} memory disks and the extra targets named ({@code --targets}). */
+    /** {@link #boot(int, long)} with extra targets compiled in ({@code --targets}). */
     public static DmRig boot(int disks, long diskBytes, Set<String> extraTargets) {
         List<DiskSpec> specs = new ArrayList<>();
         for (int i = 1; i <= disks; i++) {

@@ -37,6 +37,8 @@ import org.dmemu.sys.Errno;
  * <li>{@code unknown-key}: a key no dm handler reads (top level or in a table entry).</li>
  * <li>{@code rename-clash}: rename onto the name of another device: the renamed device leaves
  *     the list ({@code dm_dev_insert} EEXIST, ignored).</li>
+ * <li>{@code rename-inflight}: rename of a device with I/O in flight: the device is off the
+ *     list while it is renamed, and I/O starting in that window fails with EIO.</li>
  * <li>{@code resume-drops}: resume with no inactive table: the active table is switched out
  *     and destroyed, the device maps nothing.</li>
  * <li>{@code label-area}: a table component range covering a disk's label sector.</li>
@@ -99,7 +101,13 @@ public final class Lint {
     private static final String IOCTL_C = "sys/dev/dm/dm_ioctl.c ";
 
     private void before(DeviceMapper dm, PropDictionary req, String command, List<String> w) {
+        boolean message = "message".equals(command)
+                && dm.targets().all().stream().anyMatch(org.dmemu.dev.dm.target.DmTarget::hasMessage);
         for (String k : req.keys()) {
+            // issue 10: the message extension reads these two keys when it is registered
+            if (message && (k.equals(NetbsdDm.DM_MESSAGE_SECTOR) || k.equals(NetbsdDm.DM_MESSAGE_STR))) {
+                continue;
+            }
             if (!REQUEST_KEYS.contains(k)) {
                 w.add(k + ": no dm handler reads this key; ignored and copied back unchanged in the reply"
                         + " [sys/dev/dm/device-mapper.c dm_cmd_to_fun] (unknown-key)");
@@ -133,6 +141,12 @@ public final class Lint {
                             + "); the renamed device (minor " + dev.minor + ") leaves the device list: dm_dev_insert"
                             + " fails with EEXIST, which is ignored [" + IOCTL_C + "dm_dev_rename_ioctl] (rename-clash)");
                 }
+            }
+            if ("rename".equals(command) && dev != null && dev.tableHead().readerCount() > 0) {
+                w.add("name: " + dev.tableHead().readerCount() + " I/O request(s) in flight on this device; while it"
+                        + " is renamed it is off the device list, and I/O that starts then fails with EIO (dmstrategy"
+                        + " finds no device) [" + IOCTL_C + "dm_dev_rename_ioctl; sys/dev/dm/dm_dev.c dm_dev_rem,"
+                        + " dm_dev_insert; sys/dev/dm/device-mapper.c dmstrategy] (rename-inflight)");
             }
             if ("resume".equals(command) && dev != null && dev.tableHead().count(true) == 0
                     && dev.tableHead().count(false) > 0) {

@@ -53,7 +53,7 @@ public final class Kernel implements AutoCloseable {
         Trace trace = config.trace() == null ? null : new Trace(config.trace());
         for (String t : config.extraTargets()) {
             if (!DmTargetList.EXTRAS.contains(t)) {
-                throw new IllegalArgumentException("unknown extra target '" + t + "' (known: delay, flakey, crypt)");
+                throw new IllegalArgumentException("unknown extra target '" + t + "' (known: delay, flakey, multipath, snapshot, mirror, crypt)");
             }
         }
         try {
@@ -70,8 +70,9 @@ public final class Kernel implements AutoCloseable {
         }
         this.namei = new Namei(disks, this::dmMinorByName);
         DmPdevList pdevs = new DmPdevList(this::bdevOpenpath);
-        this.dm = new DeviceMapper(DmTargetList.builtins(config.extraTargets()), pdevs, trace, config.strictErrno());
+        this.dm = new DeviceMapper(DmTargetList.builtins(config.extraTargets(), trace), pdevs, trace, config.strictErrno());
         dm.setStrictOffsets(config.strictOffsets());
+        disks.values().forEach(d -> d.setLog(dm::log));
     }
 
     /** Boots a kernel with the given disks and options. */
@@ -264,6 +265,23 @@ public final class Kernel implements AutoCloseable {
             out.add(DmIoctlUtil.toText(s));
         }
         return out;
+    }
+
+    /**
+     * The size in sectors (Σ lengths, as {@code dmsize}) of the active table of the dm device
+     * that {@code h} has open — that device, whatever it is called now — or -1 if {@code h} is
+     * not an open dm device or the device has no active table entries.
+     */
+    public long dmActiveSectors(DiskHandle h) {
+        if (!(h instanceof DmHandle d) || d.dev == null) {
+            return -1;
+        }
+        synchronized (dm.lock()) {
+            if (!d.dev.listed() || d.dev.tableHead().count(false) == 0) {
+                return -1;
+            }
+            return d.dev.tableHead().size();
+        }
     }
 
     /** Flushes every disk's backing store and releases the disks. */

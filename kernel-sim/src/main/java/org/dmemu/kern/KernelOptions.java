@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <pre>
  * --disk UNIT=SOURCE[,secsize=N]   (repeatable; also --disk=…)
- * --targets LIST                   delay,flakey
+ * --targets LIST                   delay,flakey,multipath,snapshot,mirror
  * --strict-errno  --strict-offsets  --trace  --lint
  * </pre>
  *
@@ -34,8 +34,8 @@ public final class KernelOptions {
             "kernel options:",
             "  --disk UNIT=SOURCE[,secsize=N]  a disk unit (wd0, sd1, ld0, vnd0 ...); SOURCE is mem:SIZE or",
             "                                  file:PATH; repeatable; no other disk exists",
-            "  --targets LIST                  also compile in these targets NetBSD ships unbuilt: delay,flakey",
-            "                                  (and crypt, Linux's dm-crypt, which NetBSD does not have)",
+            "  --targets LIST                  also compile in these targets NetBSD ships unbuilt: delay,flakey;",
+            "                                  and Linux's multipath,snapshot,mirror,crypt (dmemu extensions)",
             "  --strict-errno                  an ioctl returns the handler's errno (as DragonFly does)",
             "                                  instead of NetBSD's 0 with the error only in the reply",
             "  --strict-offsets                refuse a table whose component covers a disk's label sector",
@@ -43,7 +43,7 @@ public final class KernelOptions {
             "  --lint                          warn on standard error about each request NetBSD accepts but",
             "                                  silently reinterprets or drops (docs/lint.md)");
 
-    private static final Set<String> EXTRA_TARGETS = Set.of("delay", "flakey", "crypt");
+    private static final Set<String> EXTRA_TARGETS = org.dmemu.dev.dm.target.DmTargetList.EXTRAS;
 
     private final List<DiskSpec> disks = new ArrayList<>();
     private final Set<String> targets = new LinkedHashSet<>();
@@ -110,7 +110,7 @@ public final class KernelOptions {
     private void targets(String list) {
         for (String t : list.split(",")) {
             if (!EXTRA_TARGETS.contains(t)) {
-                throw new IllegalArgumentException("--targets: unknown target '" + t + "' (extra targets: delay, flakey, crypt)");
+                throw new IllegalArgumentException("--targets: unknown target '" + t + "' (extra targets: delay, flakey, multipath, snapshot, mirror, crypt)");
             }
             targets.add(t);
         }

@@ -69,7 +69,7 @@ public final class Replay {
     }
 
     /** A parsed item: an XML request or a directive, with its number and first line. */
-    record Item(int number, int line, byte[] xml, String op, String dev, long blkno, int bcount, int seed) {
+    public record Item(int number, int line, byte[] xml, String op, String dev, long blkno, int bcount, int seed) {
     }
 
     /** A malformed input file. */
@@ -184,6 +184,29 @@ public final class Replay {
         } catch (ReplayFormatException e) {
             throw new IOException(e.getMessage());
         }
+    }
+
+    /**
+     * The items of a replay file, for front ends that run them one at a time (the web view's
+     * step-through).
+     *
+     * @throws IllegalArgumentException naming the item and line of a malformed file
+     */
+    public static List<Item> items(byte[] file) {
+        try {
+            return parse(file);
+        } catch (ReplayFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Runs one item against {@code k}; returns its output exactly as {@code replay} prints it. */
+    public static String runOne(Kernel k, Item it) {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        runItem(k, null, it, ps);
+        ps.flush();
+        return buf.toString(StandardCharsets.UTF_8);
     }
 
     /** Splits the file into items. */

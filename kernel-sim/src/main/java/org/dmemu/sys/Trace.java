@@ -14,11 +14,21 @@ import java.io.PrintStream;
  */
 public final class Trace {
     private final PrintStream out;
+    /** A label for every line a thread prints (background workers: {@code "[kmirrord] "}). */
+    private static final ThreadLocal<String> THREAD_PREFIX = new ThreadLocal<>();
     /** Extra depth of the calling thread (a stacked dm device's strategy runs inside another's). */
     private final ThreadLocal<int[]> shift = ThreadLocal.withInitial(() -> new int[1]);
 
     public Trace(PrintStream out) {
         this.out = out;
+    }
+
+    /**
+     * Labels every line the calling thread prints from now on (a background thread of a target,
+     * such as the mirror resync, so that a learner can tell its lines from the caller's).
+     */
+    public static void setThreadPrefix(String prefix) {
+        THREAD_PREFIX.set(prefix);
     }
 
     /** Adds {@code delta} to the calling thread's indentation (and takes it away again with -delta). */
@@ -30,6 +40,10 @@ public final class Trace {
     public void line(int depth, String text) {
         int d = depth + shift.get()[0];
         StringBuilder sb = new StringBuilder(d * 2 + text.length());
+        String prefix = THREAD_PREFIX.get();
+        if (prefix != null) {
+            sb.append(prefix);
+        }
         for (int i = 0; i < d; i++) {
             sb.append("  ");
         }

@@ -146,6 +146,30 @@ class LintTest {
         }
     }
 
+    /** Issue 16 point 12: a rename while a read is inside the device's table (held in a delay target). */
+    @Test
+    @org.junit.jupiter.api.Timeout(120) // a hang guard, not a timing assertion
+    void renameWithIoInFlight_warns() throws Exception {
+        try (DmTestSupport t = new DmTestSupport(java.util.Set.of("delay"), false)) {
+            Lint l = lint(t);
+            t.up("slow", line(0, 8, "delay", "/dev/wd1d 0 20000"));
+            assertEquals(List.of(), lint(l, req("rename", "name", "slow", "cmd_data", arr("idle")), "item 4"));
+            var head = t.k.deviceMapper().devs().byName("idle").tableHead();
+            Thread reader = new Thread(() -> t.io("/dev/mapper/idle", true, 0, new byte[512]));
+            reader.start();
+            try {
+                while (head.readerCount() == 0) {
+                    Thread.yield(); // until the read is inside the table
+                }
+                one(lint(l, req("rename", "name", "idle", "cmd_data", arr("busy")), "item 5"),
+                        "name: 1 I/O request(s) in flight", "dm_dev_rem", "(rename-inflight)");
+            } finally {
+                reader.interrupt(); // ends the delay
+                reader.join();
+            }
+        }
+    }
+
     @Test
     void resumeWithoutInactiveTable_dropsTheActiveOne() {
         try (DmTestSupport t = new DmTestSupport()) {
@@ -178,6 +202,24 @@ class LintTest {
             String s = buf.toString(StandardCharsets.UTF_8);
             assertTrue(s.startsWith("dmemu lint: request 1 from connection 3 (info \"nosuch\") command:"), s);
             assertTrue(s.contains("\ndmemu lint: request 2 from connection 4 (info"), s);
+        }
+    }
+
+    @Test
+    void messageKeys_knownOnlyWhereTheMessageCommandExists() {
+        try (DmTestSupport t = new DmTestSupport(java.util.Set.of("multipath"), false)) {
+            Lint l = lint(t);
+            lint(l, req("create", "name", "mp", "flags", 4), "item 1");
+            lint(l, req("reload", "name", "mp", "flags", 4, "cmd_data",
+                    arr(line(0, 64, "multipath", "0 0 1 1 round-robin 0 1 0 /dev/wd1d"))), "item 2");
+            lint(l, req("resume", "name", "mp", "flags", 4), "item 3");
+            assertEquals(List.of(), lint(l, req("message", "name", "mp", "flags", 4, "sector", 0, "message",
+                    "fail_path 0:19"), "item 4"));
+        }
+        try (DmTestSupport t = new DmTestSupport()) {
+            List<String> w = lint(lint(t), req("message", "name", "mp", "flags", 4, "sector", 0, "message", "x"),
+                    "item 1");
+            assertTrue(w.stream().anyMatch(x -> x.contains("sector: no dm handler reads this key")), w.toString());
         }
     }
 }

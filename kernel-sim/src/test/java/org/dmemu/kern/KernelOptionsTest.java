@@ -54,8 +54,8 @@ class KernelOptionsTest {
         KernelOptions o = new KernelOptions();
         assertEquals("--disk needs a value",
                 assertThrows(IllegalArgumentException.class, () -> o.accept(new String[] {"--disk"}, 0)).getMessage());
-        assertEquals("--targets: unknown target 'mirror' (extra targets: delay, flakey, crypt)",
-                assertThrows(IllegalArgumentException.class, () -> o.accept(new String[] {"--targets", "mirror"}, 0))
+        assertEquals("--targets: unknown target 'thin-pool' (extra targets: delay, flakey, multipath, snapshot, mirror, crypt)",
+                assertThrows(IllegalArgumentException.class, () -> o.accept(new String[] {"--targets", "thin-pool"}, 0))
                         .getMessage());
         String m = assertThrows(IllegalArgumentException.class, () -> o.accept(new String[] {"--disk=xx0=mem:1M"}, 0))
                 .getMessage();

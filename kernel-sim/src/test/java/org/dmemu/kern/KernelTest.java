@@ -80,6 +80,6 @@ class KernelTest {
         assertThrows(IllegalArgumentException.class, () -> Kernel.boot(new KernelConfig(
                 List.of(DiskSpec.parse("wd0=mem:1M"), DiskSpec.parse("wd0=mem:2M")), Set.of(), false, false, null)));
         assertThrows(IllegalArgumentException.class, () -> Kernel.boot(new KernelConfig(
-                List.of(), Set.of("mirror"), false, false, null)));
+                List.of(), Set.of("thin-pool"), false, false, null)));
     }
 }

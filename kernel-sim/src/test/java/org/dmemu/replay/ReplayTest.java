@@ -102,7 +102,7 @@ class ReplayTest {
     void badOptions_exit64() {
         assertEquals(64, run("", "--bogus").status());
         assertEquals(64, run("", "--disk", "xx0=mem:1M").status());
-        assertEquals(64, run("", "--targets", "mirror").status());
+        assertEquals(64, run("", "--targets", "thin-pool").status());
         assertEquals(64, run("", "--disk").status());
         assertEquals(64, run("", "--disk", "wd0=file:/nonexistent/img").status());
     }

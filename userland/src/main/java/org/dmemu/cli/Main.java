@@ -30,7 +30,7 @@ public final class Main {
         register("dmsetup", "LVM2's dmsetup as NetBSD ships it, against a running 'dmemu serve'", Dmsetup::run);
         register("exec", "run a Linux program against a running 'dmemu serve' (preload library)", Exec::run);
         register("replay", "run ioctl requests and I/O directives against one emulated kernel",
-                org.dmemu.replay.Replay::run);
+                org.dmemu.web.WebReplay::run);
         register("lvm", "LVM2's lvm (pvs, vgs, lvs, lvdisplay, vgchange, lvchange, vgscan) on the emulated disks",
                 org.dmemu.lvm.LvmTool::run);
         register("disklabel", "print or write a NetBSD disklabel on an image",

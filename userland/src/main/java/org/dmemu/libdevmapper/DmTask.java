@@ -22,7 +22,10 @@ import org.dmemu.libdm.LibdmTask;
  * {@code _do_dm_ioctl}, which reads a freed task in C, reports the request as not existing;
  * node files are not created (see {@link Libdevmapper}); in {@code deps} replies every
  * {@code dev_t} gets its driver's char major (C re-divides its driver count on every entry
- * after the first and may keep the previous major).
+ * after the first and may keep the previous major). A {@code message} task also sends
+ * {@code version = [4, 0, 0]}, {@code sector} (uint64) and {@code message} (string), as
+ * DragonFly's libdm does, for dmemu's {@code message} extension (NetBSD's libdm drops both and
+ * sends no version; a NetBSD kernel rejects the command either way).
  */
 public final class DmTask {
     /** The task types in Linux order with the NetBSD command strings ({@code _cmd_data_v4}). */
@@ -312,6 +315,16 @@ public final class DmTask {
             cmd.setNewname(newname);
         }
         task.setCmd(cmd);
+        if (type == Type.TARGET_MSG && message != null) {
+            // dmemu extension (DragonFly's libdm): version, sector and message go to the kernel
+            org.dmemu.proplib.PropArray v = new org.dmemu.proplib.PropArray();
+            v.addUint32(4);
+            v.addUint32(0);
+            v.addUint32(0);
+            task.dictionary().set(NetbsdDm.DM_IOCTL_VERSION, v);
+            task.dictionary().setUint64(NetbsdDm.DM_MESSAGE_SECTOR, sector);
+            task.dictionary().setString(NetbsdDm.DM_MESSAGE_STR, message);
+        }
         if (type == Type.TABLE) {
             task.setStatusFlag();
         }

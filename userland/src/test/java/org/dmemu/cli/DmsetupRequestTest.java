@@ -122,8 +122,9 @@ class DmsetupRequestTest {
 
     @Test
     void noVersionCommands_message_wait_removeAll() {
-        assertEquals(List.of(L_VER, "{cmd_data=[], command=message, flags=0x4, name=vol0}"),
-                requests("message", "vol0", "0", "hello"));
+        // dmemu extension (DragonFly's libdm): message carries version, sector and the text
+        assertEquals(List.of(L_VER, "{cmd_data=[], command=message, flags=0x4, message=fail_path 0:19, name=vol0, "
+                + "sector=0x8, " + V + "}"), requests("message", "vol0", "8", "fail_path", "0:19"));
         assertEquals(List.of(L_VER, "{cmd_data=[], command=waitevent, flags=0x4, name=vol0}"),
                 requests("wait", "vol0", "3"));
         List<String> all = requests("remove_all");

@@ -76,7 +76,7 @@ class ServeTest {
 
     @Test
     void mistakes_oneLine_exit64() {
-        String[][] bad = {{"--frob"}, {"--nbd-port", "70000"}, {"--nbd-port", "x"}, {"--targets", "mirror"},
+        String[][] bad = {{"--frob"}, {"--nbd-port", "70000"}, {"--nbd-port", "x"}, {"--targets", "thin-pool"},
             {"--disk", "nonsense"}, {"--state"}, {"--record"}};
         for (String[] b : bad) {
             assertThrows(Serve.UsageException.class, () -> Serve.parse(b), String.join(" ", b));

@@ -15,12 +15,17 @@ import org.dmemu.dev.dm.ioctl.DmTableClearIoctl;
 import org.dmemu.dev.dm.ioctl.DmTableDepsIoctl;
 import org.dmemu.dev.dm.ioctl.DmTableLoadIoctl;
 import org.dmemu.dev.dm.ioctl.DmTableStatusIoctl;
+import org.dmemu.dev.dm.ioctl.DmTargetMsgIoctl;
+import org.dmemu.dev.dm.target.DmTarget;
+import org.dmemu.dev.dm.target.DmTargetList;
 
 /**
  * Emulates {@code cmd_fn[]} of sys/dev/dm/device-mapper.c rev 1.64: each command string, its
  * handler (null for {@code version}) and whether unprivileged callers may run it.
  *
- * <p>Differences from NetBSD: none.
+ * <p>Differences from NetBSD: {@link #MESSAGE} (DragonFly's {@code "message"} row,
+ * {@code dm_message_ioctl}) is appended by {@link #forTargets} only when a registered target
+ * has a message hook (multipath); NetBSD answers the command with EINVAL (unknown command).
  */
 public final class DmCommandTable {
     private DmCommandTable() {
@@ -47,4 +52,20 @@ public final class DmCommandTable {
             new CmdFunction("reload", new DmTableLoadIoctl(), false, "dm_table_load_ioctl"),
             new CmdFunction("status", new DmTableStatusIoctl(), true, "dm_table_status_ioctl"),
             new CmdFunction("table", new DmTableStatusIoctl(), true, "dm_table_status_ioctl"));
+
+    /** DragonFly's {@code { .cmd = "message", .fn = dm_message_ioctl }}: privileged, as in Linux. */
+    public static final CmdFunction MESSAGE = new CmdFunction("message", new DmTargetMsgIoctl(), false,
+            "dm_message_ioctl");
+
+    /** {@link #CMD_FN}, plus {@link #MESSAGE} when a target of {@code targets} has a message hook. */
+    public static List<CmdFunction> forTargets(DmTargetList targets) {
+        for (DmTarget t : targets.all()) {
+            if (t.hasMessage()) {
+                java.util.ArrayList<CmdFunction> l = new java.util.ArrayList<>(CMD_FN);
+                l.add(MESSAGE);
+                return List.copyOf(l);
+            }
+        }
+        return CMD_FN;
+    }
 }

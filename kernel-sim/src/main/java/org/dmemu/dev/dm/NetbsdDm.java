@@ -42,6 +42,10 @@ public final class NetbsdDm {
     public static final String DM_TABLE_STAT = "status";
     public static final String DM_TABLE_LENGTH = "length";
     public static final String DM_TABLE_PARAMS = "params";
+    /** DragonFly netbsd-dm.h: the {@code message} command's sector (uint64; dmemu extension). */
+    public static final String DM_MESSAGE_SECTOR = "sector";
+    /** DragonFly netbsd-dm.h: the {@code message} command's text (string; dmemu extension). */
+    public static final String DM_MESSAGE_STR = "message";
 
     public static final int DM_READONLY_FLAG = 0x1;
     public static final int DM_SUSPEND_FLAG = 0x2;

@@ -30,7 +30,7 @@ public class DmTestSupport implements AutoCloseable {
         this(Set.of(), false);
     }
 
-    /** Wraps a kernel booted by the caller (own disks, trace). */
+    /** Request helpers for an already booted kernel (closed by {@link #close()}). */
     public DmTestSupport(Kernel k) {
         this.k = k;
     }
@@ -39,6 +39,15 @@ public class DmTestSupport implements AutoCloseable {
         try {
             k = Kernel.boot(new KernelConfig(List.of(new DiskSpec("wd0", "mem:8M", 512), new DiskSpec("wd1", "mem:8M", 512),
                     new DiskSpec("sd0", "mem:8M", 4096)), extra, strict, false, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A kernel on the given disks with the given extra targets. */
+    public DmTestSupport(List<DiskSpec> disks, Set<String> extra) {
+        try {
+            k = Kernel.boot(new KernelConfig(disks, extra, false, false, null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -17,7 +17,7 @@ import org.dmemu.sys.Errno;
  *
  * <p>Lookup (ENOENT, EXISTS cleared), then {@code config_detach} → {@code dm_detach}: EBUSY if
  * the device is open (block or character open bit); else unlink, destroy the active then the
- * inactive table (waiting for in-flight I/O), free. Reply unchanged on success.
+ * inactive table (in-flight I/O is waited for after the kernel lock is released), free. Reply unchanged on success.
  *
  * <p>Differences from NetBSD: the busy check inspects the device being removed (NetBSD looks
  * up {@code minor == unit number}, off by one: quirk Q1).
@@ -37,6 +37,12 @@ public final class DmDevRemoveIoctl implements DmIoctlHandler {
             return Errno.EBUSY;
         }
         dm.devs().unlink(dev);
+        // dmemu extension: the presuspend hook (Linux), a no-op for NetBSD's own targets
+        for (var en : dev.tableHead().active().entries()) {
+            if (en.config() != null) {
+                en.target.presuspend(en, false);
+            }
+        }
         dev.tableHead().destroyActive(dm.pdevs());
         dev.tableHead().destroyInactive(dm.pdevs());
         dm.countDevice(-1);

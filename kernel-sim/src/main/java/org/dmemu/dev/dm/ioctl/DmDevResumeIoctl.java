@@ -16,9 +16,11 @@ import org.dmemu.sys.Errno;
  * docs/protocol.md "Verification notes").
  *
  * <p>Device flags {@code &= ~(SUSPEND|INACTIVE_PRESENT), |= ACTIVE_PRESENT}; switch tables
- * (waits for in-flight I/O; unconditional — without a loaded table the empty slot becomes
+ * (unconditional — without a loaded table the empty slot becomes
  * active); reply flags = request flags | EXISTS; {@code dmgetproperties}; reply
- * {@code open_count}, {@code flags}, {@code minor}; destroy the now inactive (old) table.
+ * {@code open_count}, {@code flags}, {@code minor}; destroy the now inactive (old) table once
+ * the I/O still inside it has finished — waited for after the kernel lock is released, so a
+ * slow device delays only this ioctl (issue 16 point 4).
  *
  * <p>Differences from NetBSD: none.
  */
@@ -33,12 +35,23 @@ public final class DmDevResumeIoctl implements DmIoctlHandler {
             return lookupFailed(d, q.flags());
         }
         dev.setFlags((dev.flags() & ~(DM_SUSPEND_FLAG | DM_INACTIVE_PRESENT_FLAG)) | DM_ACTIVE_PRESENT_FLAG);
+        // dmemu extension: presuspend/resume hooks (Linux), no-ops for NetBSD's own targets
+        for (DmTableEntry en : dev.tableHead().active().entries()) {
+            if (en.config() != null) {
+                en.target.presuspend(en, false);
+            }
+        }
         dev.tableHead().switchTables();
+        for (DmTableEntry en : dev.tableHead().active().entries()) {
+            if (en.config() != null) {
+                en.target.resume(en);
+            }
+        }
         dm.trace(3, "dm_table_switch_tables: active slot now " + dev.tableHead().curActive() + ", "
                 + dev.tableHead().count(false) + " entries");
         long flags = addFlag(d, q.flags(), DM_EXISTS_FLAG);
         dm.getProperties(dev);
-        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().ioCnt());
+        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().readerCount());
         d.setUint32(DM_IOCTL_FLAGS, flags);
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
         int old = dev.tableHead().count(true);

@@ -30,8 +30,14 @@ public final class DmDevSuspendIoctl implements DmIoctlHandler {
             dm.trace(3, "dm_dev_lookup: not found -> ENOENT");
             return lookupFailed(d, q.flags());
         }
+        // dmemu extension: the presuspend hook (Linux), a no-op for NetBSD's own targets
+        for (DmTableEntry en : dev.tableHead().active().entries()) {
+            if (en.config() != null) {
+                en.target.presuspend(en, (q.flags() & DM_NOFLUSH_FLAG) != 0);
+            }
+        }
         dev.setFlags(dev.flags() | DM_SUSPEND_FLAG);
-        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().ioCnt());
+        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().readerCount());
         d.setUint32(DM_IOCTL_FLAGS, dev.flags());
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
         addFlag(d, q.flags(), DM_EXISTS_FLAG);

@@ -69,6 +69,44 @@ public interface DmTarget {
         return params;
     }
 
+    /**
+     * {@code message(table_en, msg)} hook (DragonFly dm.h; Linux {@code target_type.message}):
+     * handles a {@code message} command for this entry. Only targets that return true from
+     * {@link #hasMessage} are asked; the default (no hook) answers EINVAL, as DragonFly's
+     * {@code dm_message_ioctl} does for a target without one. Runs under the ioctl lock.
+     *
+     * <p>Differences from NetBSD: NetBSD has no message hook (dmemu extension).
+     */
+    default Errno message(DmTableEntry entry, String[] argv, Trace trace, int depth) {
+        return Errno.EINVAL;
+    }
+
+    /** Whether this target has a {@link #message} hook (registers the {@code message} command). */
+    default boolean hasMessage() {
+        return false;
+    }
+
+    /**
+     * {@code presuspend} hook (Linux {@code target_type.presuspend}): called under the ioctl
+     * lock on each active entry before the device is suspended, before its active table is
+     * replaced by resume, and before remove destroys it. {@code noflush}: DM_NOFLUSH_FLAG was
+     * set. Targets that hold I/O back (a queued multipath buf) release it here so that the
+     * table switch, which waits for in-flight I/O, cannot wait forever.
+     *
+     * <p>Differences from NetBSD: NetBSD has no such hook (dmemu extension).
+     */
+    default void presuspend(DmTableEntry entry, boolean noflush) {
+    }
+
+    /**
+     * {@code resume} hook (Linux {@code target_type.resume}): called under the ioctl lock on each
+     * entry of the table that has just become active.
+     *
+     * <p>Differences from NetBSD: NetBSD has no such hook (dmemu extension).
+     */
+    default void resume(DmTableEntry entry) {
+    }
+
     /** {@code max_argc}: 0 = the default {@value org.dmemu.dev.dm.NetbsdDm#DM_MAX_ARGC}. */
     default int maxArgc() {
         return 0;

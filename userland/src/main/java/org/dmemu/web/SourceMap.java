@@ -1,0 +1,142 @@
+package org.dmemu.web;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where each traced NetBSD function lives: the dmemu class that emulates it and the NetBSD source
+ * file that defines it, and which lane of the sequence diagram it is drawn in.
+ *
+ * <p>The lanes follow a request down the driver: the user's {@code client}, the character
+ * device's {@code dmioctl} (copyin, version check, command lookup, copyout), the command's
+ * {@code handler} in dm_ioctl.c, the {@code dm core} registries (devices, tables, pdevs), the
+ * block device's {@code dmstrategy}, the {@code target} that maps the buf, and the component's
+ * {@code disk} driver.
+ *
+ * <p>Differences from NetBSD: none (dmemu's own teaching aid).
+ */
+final class SourceMap {
+    /** The lanes in drawing order. */
+    static final String[] LANES = {"client", "dmioctl", "handler", "dm core", "dmstrategy", "target", "disk"};
+
+    /** Where a function lives. */
+    record Source(String javaClass, String netbsdFile) {
+    }
+
+    private static final String DM = "org.dmemu.dev.dm.";
+    private static final Source UNKNOWN = new Source("", "");
+
+    private static final Map<String, Source> FIXED = Map.ofEntries(
+            Map.entry("dmioctl", new Source(DM + "DeviceMapper#dmioctl", "sys/dev/dm/device-mapper.c")),
+            Map.entry("dm_check_version", new Source(DM + "DeviceMapper#dmioctl", "sys/dev/dm/device-mapper.c")),
+            Map.entry("dm_cmd_to_fun", new Source(DM + "DmCommandTable", "sys/dev/dm/device-mapper.c")),
+            Map.entry("prop_dictionary_copyin_ioctl",
+                    new Source("org.dmemu.proplib.PropKern", "common/lib/libprop/prop_kern.c")),
+            Map.entry("prop_dictionary_copyout_ioctl",
+                    new Source("org.dmemu.proplib.PropKern", "common/lib/libprop/prop_kern.c")),
+            Map.entry("return", new Source(DM + "DeviceMapper#dmioctl", "sys/dev/dm/device-mapper.c")),
+            Map.entry("dm_table_init", new Source(DM + "ioctl.DmTableLoadIoctl", "sys/dev/dm/dm_ioctl.c")),
+            Map.entry("dm_table_switch_tables", new Source(DM + "DmTableHead#switchTables", "sys/dev/dm/dm_table.c")),
+            Map.entry("dm_table_destroy", new Source(DM + "DmTableHead", "sys/dev/dm/dm_table.c")),
+            Map.entry("dm_table_get_entry", new Source(DM + "DeviceMapper#dmstrategy", "sys/dev/dm/dm_table.c")),
+            Map.entry("dmstrategy", new Source(DM + "DeviceMapper#dmstrategy", "sys/dev/dm/device-mapper.c")),
+            Map.entry("nestiobuf_setup", new Source(DM + "DeviceMapper#dmstrategy", "sys/kern/vfs_bio.c")),
+            Map.entry("bounds_check_with_mediasize",
+                    new Source(DM + "DeviceMapper#dmstrategy", "sys/kern/subr_disk.c")),
+            Map.entry("biodone", new Source("org.dmemu.sys.Buf", "sys/kern/vfs_bio.c")),
+            Map.entry("bounds_check", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/kern/subr_disk.c")),
+            Map.entry("readdisklabel", new Source("org.dmemu.disklabel.DiskLabelReader", "sys/kern/subr_disk_mbr.c")),
+            Map.entry("dk_ioctl", new Source("org.dmemu.dev.disk.Disk#ioctl", "sys/dev/dksubr.c")),
+            Map.entry("wdstrategy", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/ata/wd.c")),
+            Map.entry("sdstrategy", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/scsipi/sd.c")),
+            Map.entry("ldstrategy", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/ld.c")),
+            Map.entry("vndstrategy", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/vnd.c")));
+
+    private SourceMap() {
+    }
+
+    /** Where {@code function} lives; empty strings when it is not a known step. */
+    static Source of(String function) {
+        Source s = FIXED.get(function);
+        if (s != null) {
+            return s;
+        }
+        if (function.startsWith("dm_") && function.endsWith("_ioctl")) {
+            // dm_table_load_ioctl -> DmTableLoadIoctl, one class per handler in dm_ioctl.c
+            return new Source(DM + "ioctl." + camel(function), "sys/dev/dm/dm_ioctl.c");
+        }
+        if (function.startsWith("dm_target_") && function.endsWith("_strategy")) {
+            String target = function.substring("dm_target_".length(), function.length() - "_strategy".length());
+            return new Source(DM + "target.DmTarget" + camel(target), "sys/dev/dm/dm_target_" + target + ".c");
+        }
+        if (function.startsWith("dm_dev_")) {
+            return new Source(DM + "DmDevList", "sys/dev/dm/dm_dev.c");
+        }
+        if (function.startsWith("dm_pdev_")) {
+            return new Source(DM + "DmPdevList", "sys/dev/dm/dm_pdev.c");
+        }
+        return UNKNOWN;
+    }
+
+    /** The lane {@code function} is drawn in. */
+    static String lane(String function) {
+        switch (function) {
+            case "dmioctl", "dm_check_version", "dm_cmd_to_fun", "prop_dictionary_copyin_ioctl",
+                    "prop_dictionary_copyout_ioctl", "return" -> {
+                return "dmioctl";
+            }
+            case "dmstrategy", "dm_table_get_entry", "nestiobuf_setup", "bounds_check_with_mediasize",
+                    "biodone" -> {
+                return "dmstrategy";
+            }
+            case "bounds_check", "readdisklabel", "dk_ioctl" -> {
+                return "disk";
+            }
+            default -> {
+                if (function.startsWith("dm_target_")) {
+                    return "target";
+                }
+                if (function.startsWith("dm_") && function.endsWith("_ioctl")) {
+                    return "handler";
+                }
+                if (function.startsWith("dm_")) {
+                    return "dm core";
+                }
+                if (function.endsWith("strategy")) {
+                    return "disk";
+                }
+                return "dm core";
+            }
+        }
+    }
+
+    /**
+     * The function a trace line is named after: its first word without a trailing colon, except
+     * the per-entry line of dmstrategy ({@code entry 0 (...): nestiobuf_setup ...}), which is a
+     * {@code nestiobuf_setup} step.
+     */
+    static String functionOf(String text) {
+        if (text.startsWith("entry ") && text.contains("nestiobuf_setup")) {
+            return "nestiobuf_setup";
+        }
+        int end = 0;
+        while (end < text.length()) {
+            char c = text.charAt(end);
+            if (c == ' ' || c == ':') {
+                break;
+            }
+            end++;
+        }
+        return text.substring(0, end).toLowerCase(Locale.ROOT);
+    }
+
+    private static String camel(String snake) {
+        StringBuilder sb = new StringBuilder(snake.length());
+        for (String part : snake.split("_")) {
+            if (!part.isEmpty()) {
+                sb.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return sb.toString();
+    }
+}
