@@ -42,6 +42,21 @@ import org.dmemu.libdm.UnixSocketTransport;
 public final class Cryptsetup {
     /** cryptsetup's exit codes. */
     static final int EXIT_USAGE = 1;
+
+    /** What {@code --help} prints. */
+    static final String USAGE = String.join("\n",
+            "usage: dmemu cryptsetup [--control PATH] [OPTIONS] ACTION ARGS...",
+            "actions:",
+            "  open --type luks|luks1|luks2|plain DEVICE NAME   load a crypt table for DEVICE as NAME",
+            "  close NAME                                       remove the dm device NAME",
+            "  status NAME                                      print NAME's crypt mapping",
+            "  luksDump IMAGE [--dump-volume-key]               print the LUKS header of a host image file",
+            "options:",
+            "  --key-file FILE, -d FILE   the passphrase (or plain key) file; else one line of standard input",
+            "  --image IMAGE              the host image file holding DEVICE's LUKS header",
+            "  --cipher, -c; --key-size, -s; --hash, -h; --offset, -o; --skip, -p; --size, -b   plain mode",
+            "see docs/targets/crypt.md",
+            "");
     static final int EXIT_PERM = 2;
     static final int EXIT_NODEV = 4;
 
@@ -118,6 +133,10 @@ public final class Cryptsetup {
                     case "--size", "-b" -> o.size = num(v != null ? v : need(argv, ++i, a), a);
                     case "--dump-volume-key", "--dump-master-key" -> o.dumpKey = true;
                     case "--batch-mode", "-q" -> {
+                    }
+                    case "--help", "-?" -> {
+                        out.print(USAGE);
+                        return 0;
                     }
                     default -> {
                         if (a.startsWith("-") && a.length() > 1) {
