@@ -104,7 +104,7 @@ public final class Dmctl {
                 return 64;
             }
         }
-        return run(new UnixSocketTransport(controlPath(control, System.getenv())), args, in, out, err);
+        return run(new UnixSocketTransport(controlPath(control, System.getenv()), err), args, in, out, err);
     }
 
     /** dmctl's {@code main} with {@code argv[1..]} = {@code args}, over the given transport. */

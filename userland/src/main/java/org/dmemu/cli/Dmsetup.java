@@ -140,7 +140,7 @@ public final class Dmsetup {
             control = args[1];
             args = Arrays.copyOfRange(args, 2, args.length);
         }
-        return run(new UnixSocketTransport(Dmctl.controlPath(control, System.getenv())), args, in, out, err);
+        return run(new UnixSocketTransport(Dmctl.controlPath(control, System.getenv()), err), args, in, out, err);
     }
 
     /** dmsetup's {@code main} with {@code argv[1..]} = {@code args}, over the given transport. */

@@ -3,9 +3,13 @@ package org.dmemu.serve;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
+import java.nio.channels.FileLock;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -21,12 +25,17 @@ import org.dmemu.kern.KernelConfig;
  * <pre>
  * dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... [--targets T1,T2]
  *             [--strict-errno] [--strict-offsets] [--trace]
- *             [--control PATH] [--nbd-port N] [--nbd-bind ADDR]
+ *             [--control PATH] [--nbd-tcp [ADDR:]PORT]
  * </pre>
  *
  * Without {@code --disk} the kernel gets two disks, wd0 and wd1: 256 MiB sparse images
  * {@code wd0.img}/{@code wd1.img} in the state directory (default {@code ./state}), created on
- * first run ({@link StateDir}).
+ * first run ({@link StateDir}). NBD is served on the owner-only socket {@code STATE/nbd.sock};
+ * TCP only with {@code --nbd-tcp}.
+ *
+ * <p>Order of the start, so that a mistake costs nothing: the state directory is checked and
+ * locked, the TCP port (if any) is bound, and only then are images created, checked and locked,
+ * the kernel booted and the sockets created. Every refusal is one line and exit status 1.
  *
  * <p>Differences from NetBSD: not a NetBSD program; see docs/userland.md.
  */
@@ -36,11 +45,30 @@ public final class Serve {
 
     static final String USAGE = "usage: dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... "
             + "[--targets LIST] [--strict-errno] [--strict-offsets] [--trace] [--control PATH] "
-            + "[--nbd-port N] [--nbd-bind ADDR]";
+            + "[--nbd-tcp [ADDR:]PORT]";
 
-    /** Parsed command line. */
+    /** What {@code serve --help} prints after the usage line. */
+    static final String HELP = """
+
+            Boots the emulated NetBSD kernel on its disks and serves it until interrupted:
+              STATE/control   the control socket (dmctl, dmsetup), owner-only
+              STATE/nbd.sock  NBD, owner-only: nbd+unix:///NAME?socket=STATE/nbd.sock
+            Options:
+              --state DIR            state directory (default ./state); it must be yours and not
+                                     writable by group or others; created 0700 if missing
+              --disk UNIT=SOURCE     a disk instead of the default wd0/wd1 images (file:PATH or mem:SIZE)
+              --targets LIST         extra targets (delay, flakey)
+              --strict-errno, --strict-offsets, --trace   as for 'dmemu replay'
+              --control PATH         the control socket (default STATE/control)
+              --nbd-tcp [ADDR:]PORT  also serve NBD over TCP (address default 127.0.0.1); NBD has no
+                                     authentication, so anyone who can connect can read and write
+            Restarting: dm devices live in the emulated kernel's memory and are gone after a
+            restart, exactly as after a NetBSD reboot; the disk images keep their data, so
+            create, reload and resume the devices again.""";
+
+    /** Parsed command line ({@code nbdTcp} null: no TCP). */
     record Options(Path state, List<DiskSpec> disks, Set<String> targets, boolean strictErrno,
-                   boolean strictOffsets, boolean trace, Path control, InetAddress nbdBind, int nbdPort) {
+                   boolean strictOffsets, boolean trace, Path control, InetSocketAddress nbdTcp) {
     }
 
     /** A command-line mistake: one line for stderr. */
@@ -58,8 +86,7 @@ public final class Serve {
         boolean strictOffsets = false;
         boolean trace = false;
         Path control = null;
-        String bind = "127.0.0.1";
-        int port = 10809;
+        InetSocketAddress tcp = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -78,35 +105,55 @@ public final class Serve {
                 case "--strict-offsets" -> strictOffsets = true;
                 case "--trace" -> trace = true;
                 case "--control" -> control = Path.of(value(args, ++i, a));
-                case "--nbd-bind" -> bind = value(args, ++i, a);
-                case "--nbd-port" -> {
-                    String v = value(args, ++i, a);
-                    try {
-                        port = Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        port = -1;
-                    }
-                    if (port < 0 || port > 65535) {
-                        throw new UsageException("--nbd-port: not a port number: " + v);
-                    }
-                }
+                case "--nbd-tcp" -> tcp = parseTcp(value(args, ++i, a));
                 default -> {
                     if (a.startsWith("--disk=")) {
                         disks.add(parseDisk(a.substring("--disk=".length())));
+                    } else if (a.startsWith("--nbd-tcp=")) {
+                        tcp = parseTcp(a.substring("--nbd-tcp=".length()));
                     } else {
                         throw new UsageException("unknown option: " + a);
                     }
                 }
             }
         }
-        InetAddress addr;
-        try {
-            addr = InetAddress.getByName(bind);
-        } catch (UnknownHostException e) {
-            throw new UsageException("--nbd-bind: unknown address: " + bind);
-        }
         return new Options(state, disks, targets, strictErrno, strictOffsets, trace,
-                control != null ? control : state.resolve("control"), addr, port);
+                control != null ? control : state.resolve("control"), tcp);
+    }
+
+    /** {@code PORT}, {@code ADDR:PORT} or {@code [IPV6]:PORT}; the address defaults to 127.0.0.1. */
+    static InetSocketAddress parseTcp(String v) throws UsageException {
+        String host = "127.0.0.1";
+        String port = v;
+        if (v.startsWith("[")) {
+            int close = v.indexOf("]:");
+            if (close < 0) {
+                throw new UsageException("--nbd-tcp: expected [ADDR:]PORT, e.g. 10809 or [::1]:10809, not " + v);
+            }
+            host = v.substring(1, close);
+            port = v.substring(close + 2);
+        } else if (v.indexOf(':') >= 0) {
+            if (v.indexOf(':') != v.lastIndexOf(':')) {
+                throw new UsageException("--nbd-tcp: write an IPv6 address in brackets: [" + v.substring(0,
+                        v.lastIndexOf(':')) + "]" + v.substring(v.lastIndexOf(':')));
+            }
+            host = v.substring(0, v.indexOf(':'));
+            port = v.substring(v.indexOf(':') + 1);
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            p = -1;
+        }
+        if (p < 0 || p > 65535) {
+            throw new UsageException("--nbd-tcp: not a port number: " + port);
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), p);
+        } catch (UnknownHostException e) {
+            throw new UsageException("--nbd-tcp: unknown address: " + host);
+        }
     }
 
     private static String value(String[] args, int i, String opt) throws UsageException {
@@ -129,6 +176,7 @@ public final class Serve {
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println(USAGE);
+            out.println(HELP);
             return 0;
         }
         Options o;
@@ -139,11 +187,27 @@ public final class Serve {
             return 64;
         }
         ServeDaemon d;
+        FileLock stateLock = null;
+        List<FileLock> imageLocks = List.of();
+        ServerSocketChannel tcp = null;
         try {
+            Path state = StateDir.check(o.state());
+            stateLock = StateDir.lock(state);
+            if (o.nbdTcp() != null) {
+                tcp = bindTcp(o.nbdTcp());
+                if (!o.nbdTcp().getAddress().isLoopbackAddress()) {
+                    err.println("dmemu serve: warning: NBD on " + NbdServer.hostPort(o.nbdTcp())
+                            + " is reachable from the network: NBD has no authentication, anyone who can connect"
+                            + " reads and writes the disks");
+                }
+            }
             List<DiskSpec> disks = o.disks();
-            Files.createDirectories(o.state());
             if (disks.isEmpty()) {
-                disks = StateDir.defaultDisks(o.state(), out);
+                disks = StateDir.defaultDisks(state, out);
+            }
+            imageLocks = StateDir.lockImages(disks);
+            for (String w : StateDir.damage(disks)) {
+                err.println(w);
             }
             for (DiskSpec s : disks) {
                 out.println("dmemu serve: disk " + s.unit() + " " + s.source()
@@ -151,16 +215,25 @@ public final class Serve {
             }
             KernelConfig config = new KernelConfig(disks, o.targets(), o.strictErrno(), o.strictOffsets(),
                     o.trace() ? err : null);
-            d = ServeDaemon.start(config, o.control(), o.nbdBind(), o.nbdPort());
+            d = ServeDaemon.start(config, o.control(), state.resolve("nbd.sock"), tcp, err);
         } catch (IOException | RuntimeException e) {
-            err.println("dmemu serve: " + e.getMessage());
+            err.println("dmemu serve: " + message(e));
+            closeQuietly(tcp);
+            StateDir.release(imageLocks);
+            if (stateLock != null) {
+                closeQuietly(stateLock.channel());
+            }
             return 1;
         }
         d.describe(out);
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
+        FileLock held = stateLock;
+        List<FileLock> heldImages = imageLocks;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             d.close();
+            StateDir.release(heldImages);
+            closeQuietly(held.channel());
             stopped.countDown();
         }, "dmemu-serve-stop"));
         try {
@@ -169,5 +242,43 @@ public final class Serve {
             d.close();
         }
         return 0;
+    }
+
+    /** Binds the NBD TCP port; a taken port is one line naming the address and the option. */
+    private static ServerSocketChannel bindTcp(InetSocketAddress a) throws IOException {
+        try {
+            return NbdServer.bindTcp(a);
+        } catch (BindException e) {
+            throw new StateDir.Refused("cannot serve NBD on " + NbdServer.hostPort(a) + ": " + e.getMessage()
+                    + " (another server has it? choose another with --nbd-tcp [ADDR:]PORT)");
+        }
+    }
+
+    /** One line for an exception: its message, with the file when the JDK gives it apart. */
+    static String message(Exception e) {
+        if (e instanceof StateDir.Refused) {
+            return e.getMessage();
+        }
+        if (e instanceof FileSystemException f) {
+            String reason = f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "file exists"
+                    : e.getClass().getSimpleName();
+            return f.getFile() + ": " + reason;
+        }
+        String m = e.getMessage();
+        return m != null ? m : e.toString();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // nothing to do
+        }
     }
 }
