@@ -1,0 +1,126 @@
+package org.dmemu.serve;
+
+import static org.dmemu.serve.NbdProto.*;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The replies of one NBD connection in the transmission phase: preparing a request's reply in
+ * its slot ({@link #reply}), and sending the prepared replies ({@link #send}). Whichever worker
+ * finds no one sending sends the queued replies, each whole with one gathering write, while the
+ * others go on serving; replies may leave out of order (the handle tells them apart). A failed
+ * write marks the connection {@link #broken()}: later replies are dropped and the reader stops
+ * at the closed channel.
+ *
+ * <p>Differences from NetBSD: not a NetBSD component (see {@link NbdConnection}).
+ */
+final class NbdReplies {
+    /** A slot's direct reply buffer grows up to this size; larger replies are sent from the heap. */
+    private static final int DIRECT_MAX = 2 * 1024 * 1024;
+
+    private final SocketChannel ch;
+    /** Called for each slot once its reply was written (or dropped). */
+    private final Consumer<NbdRequest> released;
+    /** Replies ready to be sent; whoever holds {@link #sending} sends them. */
+    private final BlockingQueue<NbdRequest> replies;
+    private final AtomicBoolean sending = new AtomicBoolean();
+    /** Set when the socket failed: replies are dropped, the reader stops. */
+    private volatile boolean broken;
+
+    NbdReplies(SocketChannel ch, int slots, Consumer<NbdRequest> released) {
+        this.ch = ch;
+        this.replies = new ArrayBlockingQueue<>(slots);
+        this.released = released;
+    }
+
+    /** True once the connection failed (a write failed or the device misbehaved). */
+    boolean broken() {
+        return broken;
+    }
+
+    /** Ends the connection: closes the channel, drops the replies not yet written. */
+    void fail() {
+        broken = true;
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+    }
+
+    /**
+     * Prepares a simple reply, followed by {@code len} bytes of the slot's data (copied into the
+     * slot's direct buffer here, outside the sending, when it fits).
+     */
+    void reply(NbdRequest r, int error, int len) {
+        ByteBuffer h = r.header;
+        h.clear();
+        h.putInt(SIMPLE_REPLY_MAGIC).putInt(error).putLong(r.handle).flip();
+        if (len == 0) {
+            r.replyData = null;
+            return;
+        }
+        ByteBuffer d = r.dataView;
+        d.clear().limit(len);
+        if (len <= DIRECT_MAX) {
+            if (r.direct == null || r.direct.capacity() < len) {
+                r.direct = ByteBuffer.allocateDirect(Math.max(len, NbdRequest.SLOT_BUFFER));
+            }
+            d = r.direct.clear().put(d).flip();
+        }
+        r.vec[0] = h;
+        r.vec[1] = d;
+        r.replyData = d;
+    }
+
+    /**
+     * Queues {@code r}'s reply and, unless another thread is sending already (it will send this
+     * reply too), sends the queued replies, each with one gathering write, releasing their slots.
+     * So no worker waits for the socket while another one writes: it goes on to its next request.
+     */
+    void send(NbdRequest r) {
+        replies.add(r);
+        while (sending.compareAndSet(false, true)) {
+            try {
+                NbdRequest x;
+                while ((x = replies.poll()) != null) {
+                    write(x);
+                    released.accept(x);
+                }
+            } finally {
+                sending.set(false);
+            }
+            if (replies.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    private void write(NbdRequest x) {
+        if (broken) {
+            return;
+        }
+        try {
+            if (x.replyData == null) {
+                ByteBuffer h = x.header;
+                while (h.hasRemaining()) {
+                    ch.write(h);
+                }
+            } else {
+                ByteBuffer d = x.replyData;
+                while (d.hasRemaining()) {
+                    ch.write(x.vec);
+                }
+            }
+        } catch (IOException e) {
+            // The client is gone: stop the reader; the other replies are dropped.
+            fail();
+        }
+    }
+}

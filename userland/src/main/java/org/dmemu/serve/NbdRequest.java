@@ -1,0 +1,59 @@
+package org.dmemu.serve;
+
+import java.nio.ByteBuffer;
+import org.dmemu.sys.Buf;
+
+/**
+ * A request slot of one NBD connection: the parsed request, its data buffer, its {@link Buf}
+ * and its prepared reply. Slots are reused: the reader ({@link NbdTransmission}) fills one, a
+ * worker serves it ({@link NbdCommands}) and prepares the reply ({@link NbdReplies}), the sender
+ * writes the reply and gives the slot back.
+ *
+ * <p>Differences from NetBSD: not a NetBSD component (see {@link NbdConnection}).
+ */
+final class NbdRequest {
+    /** A slot's data buffer starts at, and after a larger request shrinks back to, this size. */
+    static final int SLOT_BUFFER = 256 * 1024;
+    /** A slot keeps a data buffer grown by a large request up to this size. */
+    static final int KEEP_BUFFER = 4 * 1024 * 1024;
+
+    final Buf bp = new Buf();
+    final ByteBuffer header = ByteBuffer.allocateDirect(16);
+    final ByteBuffer[] vec = new ByteBuffer[2];
+    /** Reply data is copied here by the worker, so that sending it copies nothing more. */
+    ByteBuffer direct;
+    byte[] data = new byte[0];
+    ByteBuffer dataView = ByteBuffer.wrap(data);
+    byte[] bounce = new byte[0];
+    int type;
+    int flags;
+    long handle;
+    long offset;
+    long length;
+    /** An error decided by the reader (an oversized write whose payload was skipped). */
+    int early;
+    /** The reply's data, or null for a reply without data. */
+    ByteBuffer replyData;
+
+    /** The data buffer, grown to at least {@code len} bytes. */
+    byte[] dataBuffer(int len) {
+        if (data.length < len) {
+            data = new byte[Math.max(len, SLOT_BUFFER)];
+            dataView = ByteBuffer.wrap(data);
+        }
+        return data;
+    }
+
+    /** After the reply: gives back a buffer grown past {@link #KEEP_BUFFER}. */
+    void trim() {
+        replyData = null;
+        vec[1] = null;
+        if (data.length > KEEP_BUFFER) {
+            data = new byte[SLOT_BUFFER];
+            dataView = ByteBuffer.wrap(data);
+        }
+        if (bounce.length > KEEP_BUFFER) {
+            bounce = new byte[0];
+        }
+    }
+}
