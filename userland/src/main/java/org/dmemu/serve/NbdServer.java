@@ -111,7 +111,8 @@ public final class NbdServer implements AutoCloseable {
 
     /** Binds {@code addr} (port 0 = an ephemeral port) for NBD over TCP. */
     public static ServerSocketChannel bindTcp(InetSocketAddress addr) throws IOException {
-        ServerSocketChannel ch = ServerSocketChannel.open();
+        ServerSocketChannel ch = ServerSocketChannel.open(addr.getAddress() instanceof java.net.Inet4Address
+                ? java.net.StandardProtocolFamily.INET : java.net.StandardProtocolFamily.INET6);
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             ch.bind(addr, 64);

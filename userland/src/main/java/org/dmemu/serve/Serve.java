@@ -186,12 +186,49 @@ public final class Serve {
             err.println("dmemu serve: " + e.getMessage());
             return 64;
         }
-        ServeDaemon d;
+        // No thread of the daemon prints a stack trace: an internal failure is one line.
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> err.println("dmemu serve: " + t.getName()
+                + ": internal error: " + e));
+        Running r = boot(o, out, err);
+        if (r == null) {
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            r.close();
+            stopped.countDown();
+        }, "dmemu-serve-stop"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            r.close();
+        }
+        return 0;
+    }
+
+    /** A booted daemon with the locks it holds; {@link #close()} stops it and releases them. */
+    record Running(ServeDaemon daemon, FileLock stateLock, List<FileLock> imageLocks) implements AutoCloseable {
+        @Override
+        public void close() {
+            daemon.close();
+            StateDir.release(imageLocks);
+            closeQuietly(stateLock.channel());
+        }
+    }
+
+    /**
+     * Checks, locks, creates and boots as the class comment orders it, then prints the
+     * listeners; returns null after printing the one-line reason when it refuses or fails (a
+     * state directory it created is removed again).
+     */
+    static Running boot(Options o, PrintStream out, PrintStream err) {
         FileLock stateLock = null;
         List<FileLock> imageLocks = List.of();
         ServerSocketChannel tcp = null;
+        boolean[] fresh = new boolean[1];
+        ServeDaemon d;
         try {
-            Path state = StateDir.check(o.state());
+            Path state = StateDir.check(o.state(), fresh);
             stateLock = StateDir.lock(state);
             if (o.nbdTcp() != null) {
                 tcp = bindTcp(o.nbdTcp());
@@ -223,25 +260,14 @@ public final class Serve {
             if (stateLock != null) {
                 closeQuietly(stateLock.channel());
             }
-            return 1;
+            if (fresh[0]) {
+                StateDir.removeFresh(o.state()); // a refused start leaves nothing behind
+            }
+            return null;
         }
         d.describe(out);
         out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        FileLock held = stateLock;
-        List<FileLock> heldImages = imageLocks;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            d.close();
-            StateDir.release(heldImages);
-            closeQuietly(held.channel());
-            stopped.countDown();
-        }, "dmemu-serve-stop"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            d.close();
-        }
-        return 0;
+        return new Running(d, stateLock, imageLocks);
     }
 
     /** Binds the NBD TCP port; a taken port is one line naming the address and the option. */

@@ -59,9 +59,14 @@ public final class ServeDaemon implements AutoCloseable {
             UnixSockets.removeStale(nbdSocket.toAbsolutePath());
             Kernel kernel = Kernel.boot(config);
             started.add(kernel);
-            ControlServer control = new ControlServer(controlPath,
-                    (cmd, plist) -> kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length),
-                    ControlServer.Limits.DEFAULT, log);
+            KernelLog klog = new KernelLog(kernel, log);
+            ControlServer control = new ControlServer(controlPath, (cmd, plist) -> {
+                try {
+                    return kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length);
+                } finally {
+                    klog.drain();
+                }
+            }, ControlServer.Limits.DEFAULT, log);
             started.add(control);
             KernelExports exports = new KernelExports(kernel);
             NbdServer nbd = new NbdServer(UnixSockets.bindOwnerOnly(nbdSocket.toAbsolutePath()),

@@ -63,6 +63,11 @@ public final class StateDir {
      * @throws Refused not a directory, not owned by the invoking user, or writable by group/others
      */
     static Path check(Path state) throws IOException {
+        return check(state, new boolean[1]);
+    }
+
+    /** As {@link #check(Path)}; {@code created[0]} tells whether this call created the directory. */
+    static Path check(Path state, boolean[] created) throws IOException {
         Path abs = state.toAbsolutePath();
         if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(abs)) {
             Path parent = abs.getParent();
@@ -72,6 +77,7 @@ public final class StateDir {
             }
             Files.createDirectory(abs,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            created[0] = true;
         }
         Path real;
         try {
@@ -197,6 +203,21 @@ public final class StateDir {
         } catch (IOException | RuntimeException e) {
             release(locks);
             throw e;
+        }
+    }
+
+    /**
+     * Removes a state directory this run created, with what it put there (the lock, images,
+     * sockets), after a refused start; best effort.
+     */
+    static void removeFresh(Path state) {
+        try (var files = Files.list(state)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(state);
+        } catch (IOException ignored) {
+            // nothing more to do: the directory was never usable
         }
     }
 
