@@ -304,7 +304,9 @@ public final class DeviceMapper {
                 try {
                     out = PropKern.copyoutIoctl(cmd, dmv.dkInfo);
                 } catch (PropKern.PropKernException e) {
-                    out = new byte[0];
+                    // disk_ioctl returns prop_dictionary_copyout_ioctl's error
+                    trace(1, "disk_ioctl_switch: DIOCGDISKINFO: copyout: " + name(e.errno()));
+                    return new IoctlResult(e.errno(), new byte[0]);
                 }
                 trace(1, "disk_ioctl_switch: DIOCGDISKINFO");
                 return new IoctlResult(0, out);
