@@ -64,6 +64,7 @@ public final class Kernel implements AutoCloseable {
         DmPdevList pdevs = new DmPdevList(this::resolveBlock);
         this.dm = new DeviceMapper(DmTargetList.builtins(config.extraTargets()), pdevs, trace, config.strictErrno());
         dm.setStrictOffsets(config.strictOffsets());
+        disks.values().forEach(d -> d.setLog(dm::log));
     }
 
     /** Boots a kernel with the given disks and options. */

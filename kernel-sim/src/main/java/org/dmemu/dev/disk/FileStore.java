@@ -2,10 +2,12 @@ package org.dmemu.dev.disk;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * A medium backed by an existing host image file, read and written in place with positional
@@ -14,16 +16,70 @@ import java.util.Arrays;
  * <p>The size is the file's size when it is opened. Bytes past the file's current end (it may
  * shrink behind our back) read as zero.
  *
- * <p>Differences from a real disk: each transfer wraps the caller's array in a heap
- * {@link ByteBuffer} view (one small allocation per call; the JDK's channel API requires it).
+ * <p><b>Interrupts.</b> A disk transfer in NetBSD is not interruptible ({@code biowait} sleeps
+ * uninterruptibly). A {@link FileChannel} is: when a thread blocked in (or entering) channel
+ * I/O is interrupted, the JDK closes the channel for every thread
+ * ({@code ClosedByInterruptException} to the interrupted one, {@code AsynchronousCloseException}
+ * to the others). This store therefore treats such a close as transient: it reopens the file
+ * (once per close, whoever notices first), clears the caller's interrupt status for the retry,
+ * finishes the transfer, and sets the interrupt status again before returning, so the
+ * interrupted thread still sees its interrupt — only later. Only {@link #close()} closes the
+ * store for good.
+ *
+ * <p><b>Errors.</b> A real I/O error (the host disk fails, the file cannot be reopened) is
+ * reported once per failed call through the log sink given at construction — a line naming the
+ * file, the operation, the byte range and the cause — and the call returns false (EIO in the buf).
+ *
+ * <p><b>Allocation.</b> The channel needs a {@link ByteBuffer}; each thread keeps one wrapping
+ * the array it used last, so a caller reusing its buffer allocates nothing per transfer (the
+ * last array stays reachable from the thread until it transfers with another one or ends).
+ *
+ * <p>Differences from NetBSD: a dmemu medium (NetBSD disks sit on hardware); an I/O error line
+ * names the host file and the Java exception rather than {@code diskerr}'s
+ * "wd1a: error reading fsbn …".
  */
 final class FileStore implements BackingStore {
-    private final FileChannel ch;
-    private final long size;
+    /** Retries after concurrent closes before a transfer gives up (a close storm, not a single interrupt). */
+    private static final int MAX_REOPENS = 16;
 
-    FileStore(Path path) throws IOException {
-        this.ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private final Path path;
+    private final long size;
+    private final Consumer<String> log;
+    private volatile FileChannel ch;
+    private volatile boolean closed;
+
+    /** The calling thread's last array and a buffer wrapping it. */
+    private static final class Wrap {
+        byte[] array;
+        ByteBuffer bb;
+    }
+
+    private static final ThreadLocal<Wrap> WRAP = ThreadLocal.withInitial(Wrap::new);
+
+    /**
+     * Opens {@code path} for reading and writing.
+     *
+     * @param log where I/O error lines go (the kernel's message log)
+     */
+    FileStore(Path path, Consumer<String> log) throws IOException {
+        this.path = path;
+        this.log = log;
+        this.ch = open(path);
         this.size = ch.size();
+    }
+
+    private static FileChannel open(Path p) throws IOException {
+        return FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    /** The image file. */
+    Path path() {
+        return path;
+    }
+
+    /** The current channel (tests close it to stand for an interrupt's close). */
+    FileChannel channelForTest() {
+        return ch;
     }
 
     @Override
@@ -31,52 +87,125 @@ final class FileStore implements BackingStore {
         return size;
     }
 
+    /** A buffer over {@code b[off, off + len)} (reused while the thread keeps the same array). */
+    private static ByteBuffer wrap(byte[] b, int off, int len) {
+        Wrap w = WRAP.get();
+        ByteBuffer bb = w.bb;
+        if (w.array != b) {
+            bb = ByteBuffer.wrap(b);
+            w.array = b;
+            w.bb = bb;
+        }
+        bb.limit(off + len).position(off);
+        return bb;
+    }
+
     @Override
     public boolean read(long pos, byte[] b, int off, int len) {
-        ByteBuffer bb = ByteBuffer.wrap(b, off, len);
-        try {
-            while (bb.hasRemaining()) {
-                int n = ch.read(bb, pos + (bb.position() - off));
-                if (n < 0) {
-                    Arrays.fill(b, bb.position(), off + len, (byte) 0);
-                    break;
-                }
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return transfer(true, pos, b, off, len);
     }
 
     @Override
     public boolean write(long pos, byte[] b, int off, int len) {
-        ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+        return transfer(false, pos, b, off, len);
+    }
+
+    private boolean transfer(boolean read, long pos, byte[] b, int off, int len) {
+        ByteBuffer bb = wrap(b, off, len);
+        // a pending interrupt would make the channel close itself as the transfer begins
+        boolean interrupted = Thread.interrupted();
         try {
-            while (bb.hasRemaining()) {
-                ch.write(bb, pos + (bb.position() - off));
+            for (int reopens = 0;; reopens++) {
+                FileChannel c = ch;
+                try {
+                    while (bb.hasRemaining()) {
+                        long at = pos + (bb.position() - off);
+                        if (read) {
+                            if (c.read(bb, at) < 0) {
+                                Arrays.fill(b, bb.position(), off + len, (byte) 0);
+                                break;
+                            }
+                        } else {
+                            c.write(bb, at);
+                        }
+                    }
+                    return true;
+                } catch (ClosedChannelException e) {
+                    // ClosedByInterruptException and AsynchronousCloseException are kinds of it
+                    interrupted |= Thread.interrupted();
+                    if (closed || reopens == MAX_REOPENS || !reopen(c)) {
+                        return fail((read ? "read" : "write") + " of " + len + " bytes at offset " + pos,
+                                closed ? "store closed" : e.toString());
+                    }
+                } catch (IOException e) {
+                    return fail((read ? "read" : "write") + " of " + len + " bytes at offset " + pos, e.toString());
+                }
             }
-            return true;
-        } catch (IOException e) {
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Replaces the channel {@code dead} (closed by an interrupt) with a fresh one, unless another
+     * thread already did. False if the file cannot be reopened (logged by the caller).
+     */
+    private synchronized boolean reopen(FileChannel dead) {
+        if (closed) {
             return false;
         }
+        if (ch != dead) {
+            return true;
+        }
+        try {
+            ch = open(path);
+            return true;
+        } catch (IOException e) {
+            log.accept("dmemu: " + path + ": reopen after an interrupt failed: " + e);
+            return false;
+        }
+    }
+
+    /** Logs "FILE: WHAT failed: CAUSE" and answers false (built only on this error path). */
+    private boolean fail(String what, String cause) {
+        log.accept("dmemu: " + path + ": " + what + " failed: " + cause);
+        return false;
     }
 
     @Override
     public boolean flush() {
+        boolean interrupted = Thread.interrupted();
         try {
-            ch.force(true);
-            return true;
-        } catch (IOException e) {
-            return false;
+            for (int reopens = 0;; reopens++) {
+                FileChannel c = ch;
+                try {
+                    c.force(true);
+                    return true;
+                } catch (ClosedChannelException e) {
+                    interrupted |= Thread.interrupted();
+                    if (closed || reopens == MAX_REOPENS || !reopen(c)) {
+                        return fail("sync (fsync)", closed ? "store closed" : e.toString());
+                    }
+                } catch (IOException e) {
+                    return fail("sync (fsync)", e.toString());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         try {
             ch.close();
         } catch (IOException e) {
-            // nothing left to do: the kernel is shutting down
+            log.accept("dmemu: " + path + ": close failed: " + e);
         }
     }
 }

@@ -56,7 +56,12 @@ public final class DeviceMapper {
     private final Trace trace;
     private final boolean strictErrno;
     private volatile boolean strictOffsets;
-    private final java.util.List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The kernel message buffer ({@code msgbuf}): the last {@link #MSGBUF_LINES} lines. */
+    private final java.util.ArrayDeque<String> messages = new java.util.ArrayDeque<>();
+    /** Lines kept by {@link #log}; older ones are dropped, as NetBSD's msgbuf wraps. */
+    public static final int MSGBUF_LINES = 1000;
+    /** Where log lines also go as they arrive (the console), or null. */
+    private volatile java.util.function.Consumer<String> console;
     /** {@code sc_minor_num}. */
     private long scMinorNum;
     /** {@code dm_dev_counter}. */
@@ -79,14 +84,30 @@ public final class DeviceMapper {
         return strictOffsets;
     }
 
-    /** Appends a kernel log line (dmesg). */
+    /** Appends a kernel log line (dmesg), dropping the oldest past {@link #MSGBUF_LINES}, and prints it on the console if one is set. */
     public void log(String line) {
-        messages.add(line);
+        synchronized (messages) {
+            if (messages.size() == MSGBUF_LINES) {
+                messages.removeFirst();
+            }
+            messages.addLast(line);
+        }
+        java.util.function.Consumer<String> c = console;
+        if (c != null) {
+            c.accept(line);
+        }
     }
 
-    /** The kernel log lines so far. */
+    /** Also sends every future log line to {@code sink} (null: none), as the console shows kernel messages. */
+    public void setConsole(java.util.function.Consumer<String> sink) {
+        console = sink;
+    }
+
+    /** The kernel log lines kept (at most {@link #MSGBUF_LINES}, oldest first). */
     public java.util.List<String> messages() {
-        return java.util.List.copyOf(messages);
+        synchronized (messages) {
+            return java.util.List.copyOf(messages);
+        }
     }
 
     public DmDevList devs() {
