@@ -66,7 +66,8 @@ public final class ControlServer implements AutoCloseable {
     /** One client: its channel and since when it has been idle between frames (0 = inside a frame). */
     private static final class Client {
         final SocketChannel ch;
-        volatile long idleSince = System.nanoTime();
+        /** Accept time, then the end of each reply (never 0 while idle: the low bit is set). */
+        volatile long idleSince = System.nanoTime() | 1;
 
         Client(SocketChannel ch) {
             this.ch = ch;
@@ -182,7 +183,6 @@ public final class ControlServer implements AutoCloseable {
         try {
             while (!closing) {
                 hdr.clear();
-                cl.idleSince = System.nanoTime() | 1;
                 ScheduledFuture<?> idleDog = watchdog.schedule(() -> closeQuietly(c), limits.idleTimeoutMs(),
                         TimeUnit.MILLISECONDS);
                 int n;
@@ -217,6 +217,7 @@ public final class ControlServer implements AutoCloseable {
                     dog.cancel(false);
                     IoctlResult r = call(cmd, body.array());
                     reply(c, r.errno(), r.errno() == 0 ? r.out() : new byte[0]);
+                    cl.idleSince = System.nanoTime() | 1;
                 } finally {
                     dog.cancel(false);
                 }

@@ -59,14 +59,12 @@ public final class ServeDaemon implements AutoCloseable {
             UnixSockets.removeStale(nbdSocket.toAbsolutePath());
             Kernel kernel = Kernel.boot(config);
             started.add(kernel);
-            KernelLog klog = new KernelLog(kernel, log);
-            ControlServer control = new ControlServer(controlPath, (cmd, plist) -> {
-                try {
-                    return kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length);
-                } finally {
-                    klog.drain();
-                }
-            }, ControlServer.Limits.DEFAULT, log);
+            // The daemon's stderr is the machine's console: kernel messages (dm's component-offset
+            // report, disk I/O errors) appear there as they are logged.
+            kernel.deviceMapper().setConsole(line -> log.println("dmemu serve: kernel: " + line));
+            ControlServer control = new ControlServer(controlPath,
+                    (cmd, plist) -> kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length),
+                    ControlServer.Limits.DEFAULT, log);
             started.add(control);
             KernelExports exports = new KernelExports(kernel);
             NbdServer nbd = new NbdServer(UnixSockets.bindOwnerOnly(nbdSocket.toAbsolutePath()),
