@@ -47,9 +47,9 @@ final class NbdConnection implements Runnable {
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             NbdInput input = new NbdInput(ch);
-            handshake = new NbdHandshake(ch, input, exports);
+            handshake = new NbdHandshake(ch, input, exports, server.discard());
             if (handshake.run()) {
-                transmission = new NbdTransmission(ch, input, server, handshake.disk(), handshake.exportSize());
+                transmission = new NbdTransmission(ch, input, server, handshake.session());
                 transmission.run();
             }
         } catch (IOException e) {

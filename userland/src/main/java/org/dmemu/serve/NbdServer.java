@@ -39,9 +39,20 @@ public final class NbdServer implements AutoCloseable {
     private final Object idle = new Object();
     private int inFlight;
     private volatile boolean closing;
+    /** False with {@code serve --no-discard}: no TRIM, write-zeroes never punch holes. */
+    private final boolean discard;
 
     /** Binds {@code bind:port} (port 0 = an ephemeral port) and starts accepting. */
     public NbdServer(InetAddress bind, int port, NbdExports exports) throws IOException {
+        this(bind, port, exports, true);
+    }
+
+    /**
+     * As {@link #NbdServer(InetAddress, int, NbdExports)}; {@code discard} false offers no
+     * {@code NBD_CMD_TRIM} and makes write-zeroes write zeros ({@code serve --no-discard}).
+     */
+    public NbdServer(InetAddress bind, int port, NbdExports exports, boolean discard) throws IOException {
+        this.discard = discard;
         this.exports = exports;
         this.listener = ServerSocketChannel.open();
         listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -83,6 +94,11 @@ public final class NbdServer implements AutoCloseable {
                 closeQuietly(s);
             }
         }
+    }
+
+    /** Whether discards are allowed ({@code serve --no-discard} turns them off). */
+    boolean discard() {
+        return discard;
     }
 
     void connectionDone(NbdConnection c) {

@@ -21,7 +21,7 @@ import org.dmemu.kern.KernelConfig;
  * <pre>
  * dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... [--targets T1,T2]
  *             [--strict-errno] [--strict-offsets] [--trace]
- *             [--control PATH] [--nbd-port N] [--nbd-bind ADDR]
+ *             [--control PATH] [--nbd-port N] [--nbd-bind ADDR] [--no-discard]
  * </pre>
  *
  * Without {@code --disk} the kernel gets two disks, wd0 and wd1: 256 MiB sparse images
@@ -36,11 +36,12 @@ public final class Serve {
 
     static final String USAGE = "usage: dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... "
             + "[--targets LIST] [--strict-errno] [--strict-offsets] [--trace] [--control PATH] "
-            + "[--nbd-port N] [--nbd-bind ADDR]";
+            + "[--nbd-port N] [--nbd-bind ADDR] [--no-discard]";
 
     /** Parsed command line. */
     record Options(Path state, List<DiskSpec> disks, Set<String> targets, boolean strictErrno,
-                   boolean strictOffsets, boolean trace, Path control, InetAddress nbdBind, int nbdPort) {
+                   boolean strictOffsets, boolean trace, Path control, InetAddress nbdBind, int nbdPort,
+                   boolean noDiscard) {
     }
 
     /** A command-line mistake: one line for stderr. */
@@ -60,6 +61,7 @@ public final class Serve {
         Path control = null;
         String bind = "127.0.0.1";
         int port = 10809;
+        boolean noDiscard = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -77,6 +79,7 @@ public final class Serve {
                 case "--strict-errno" -> strictErrno = true;
                 case "--strict-offsets" -> strictOffsets = true;
                 case "--trace" -> trace = true;
+                case "--no-discard" -> noDiscard = true;
                 case "--control" -> control = Path.of(value(args, ++i, a));
                 case "--nbd-bind" -> bind = value(args, ++i, a);
                 case "--nbd-port" -> {
@@ -106,7 +109,7 @@ public final class Serve {
             throw new UsageException("--nbd-bind: unknown address: " + bind);
         }
         return new Options(state, disks, targets, strictErrno, strictOffsets, trace,
-                control != null ? control : state.resolve("control"), addr, port);
+                control != null ? control : state.resolve("control"), addr, port, noDiscard);
     }
 
     private static String value(String[] args, int i, String opt) throws UsageException {
@@ -151,7 +154,7 @@ public final class Serve {
             }
             KernelConfig config = new KernelConfig(disks, o.targets(), o.strictErrno(), o.strictOffsets(),
                     o.trace() ? err : null);
-            d = ServeDaemon.start(config, o.control(), o.nbdBind(), o.nbdPort());
+            d = ServeDaemon.start(config, o.control(), o.nbdBind(), o.nbdPort(), !o.noDiscard());
         } catch (IOException | RuntimeException e) {
             err.println("dmemu serve: " + e.getMessage());
             return 1;

@@ -41,13 +41,22 @@ public final class ServeDaemon implements AutoCloseable {
      */
     public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort)
             throws IOException {
+        return start(config, controlPath, nbdBind, nbdPort, true);
+    }
+
+    /**
+     * As {@link #start(KernelConfig, Path, InetAddress, int)}; {@code discard} false is
+     * {@code serve --no-discard} (no NBD trim, write-zeroes never punch holes).
+     */
+    public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort,
+            boolean discard) throws IOException {
         ControlServer.removeStale(controlPath.toAbsolutePath()); // before the images are opened
         Kernel kernel = Kernel.boot(config);
         ControlServer control = null;
         try {
             control = new ControlServer(controlPath,
                     (cmd, plist) -> kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length));
-            NbdServer nbd = new NbdServer(nbdBind, nbdPort, new KernelExports(kernel));
+            NbdServer nbd = new NbdServer(nbdBind, nbdPort, new KernelExports(kernel), discard);
             return new ServeDaemon(kernel, control, nbd);
         } catch (IOException | RuntimeException e) {
             if (control != null) {
