@@ -119,6 +119,26 @@ public final class KernelExports implements NbdExports {
         }
 
         @Override
+        public Errno discard(long offset, long length) {
+            return h.discard(offset, length);
+        }
+
+        @Override
+        public Errno blockStatus(long offset, long length, org.dmemu.sys.Extents out) {
+            return h.blockStatus(offset, length, out);
+        }
+
+        @Override
+        public boolean readOnly() {
+            return h.readOnly();
+        }
+
+        @Override
+        public long currentSize() {
+            return h.currentSize();
+        }
+
+        @Override
         public void close() {
             h.close();
         }

@@ -50,10 +50,10 @@ final class NbdConnection implements Runnable {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             NbdInput input = new NbdInput(ch);
-            handshake = new NbdHandshake(ch, input, exports);
+            handshake = new NbdHandshake(ch, input, exports, server.discard());
             if (handshake.run()) {
                 server.transmissionStarted(this);
-                transmission = new NbdTransmission(ch, input, server, handshake.disk(), handshake.exportSize());
+                transmission = new NbdTransmission(ch, input, server, handshake.session());
                 transmission.run();
             }
         } catch (IOException e) {

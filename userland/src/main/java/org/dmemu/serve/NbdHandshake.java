@@ -12,9 +12,12 @@ import org.dmemu.kern.DiskHandle;
 
 /**
  * The handshake of one NBD connection: the fixed-newstyle greeting and the option haggling
- * ({@code NBD_OPT_EXPORT_NAME}, {@code INFO}, {@code GO}, {@code LIST}, {@code ABORT};
- * everything else {@code ERR_UNSUP}). When it ends with an export chosen, {@link #disk()} and
- * {@link #exportSize()} tell which, and the transmission phase ({@link NbdTransmission}) starts.
+ * ({@code NBD_OPT_EXPORT_NAME}, {@code INFO}, {@code GO}, {@code LIST}, {@code ABORT},
+ * {@code STRUCTURED_REPLY}, {@code LIST_META_CONTEXT}, {@code SET_META_CONTEXT}; everything else
+ * {@code ERR_UNSUP}). Option data longer than {@link #MAX_OPTION} is skipped and answered
+ * {@code ERR_TOO_BIG} (only {@code EXPORT_NAME}, which has no error reply, disconnects).
+ * When the haggling ends with an export chosen, {@link #session()} tells what was agreed and
+ * the transmission phase ({@link NbdTransmission}) starts.
  *
  * <p>Differences from NetBSD: not a NetBSD component (see {@link NbdConnection}).
  */
@@ -27,25 +30,35 @@ final class NbdHandshake {
     /** The replies are assembled here, then sent by {@link #sendOut()}. */
     private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream(256);
     private final DataOutputStream out = new DataOutputStream(outBytes);
+    private final boolean discard;
     private boolean noZeroes;
     private DiskHandle disk;
+    private String diskName;
     /** The size announced in the handshake; requests are checked against it. */
     private long exportSize;
+    private boolean structured;
+    /** {@code base:allocation} selected by SET_META_CONTEXT, for {@link #metaExport}. */
+    private boolean baseAllocation;
+    private String metaExport;
 
-    NbdHandshake(SocketChannel ch, NbdInput in, NbdExports exports) {
+    /** {@code discard}: false with {@code serve --no-discard} (no TRIM, zeroes never punch). */
+    NbdHandshake(SocketChannel ch, NbdInput in, NbdExports exports, boolean discard) {
         this.ch = ch;
         this.in = in;
         this.exports = exports;
+        this.discard = discard;
+    }
+
+    /** What was agreed, once {@link #run()} returned true. */
+    NbdSession session() {
+        boolean ro = disk.readOnly();
+        return new NbdSession(disk, diskName, exportSize, structured,
+                baseAllocation && diskName.equals(metaExport), discard && !ro, ro);
     }
 
     /** The export chosen (open), or null while none is. The caller closes it. */
     DiskHandle disk() {
         return disk;
-    }
-
-    /** The size announced for {@link #disk()}. */
-    long exportSize() {
-        return exportSize;
     }
 
     /** Sends what the handshake assembled in {@link #out}. */
@@ -73,21 +86,30 @@ final class NbdHandshake {
                 return false;
             }
             int opt = in.readInt();
-            int len = in.readInt();
-            if (len < 0 || len > MAX_OPTION) {
-                return false;
+            long ulen = in.readInt() & 0xffffffffL;
+            if (ulen > MAX_OPTION) {
+                if (opt == OPT_EXPORT_NAME) {
+                    return false; // EXPORT_NAME has no error reply
+                }
+                in.skip(ulen);
+                optError(opt, REP_ERR_TOO_BIG, "option data of " + ulen + " bytes is too long (at most "
+                        + MAX_OPTION + ")");
+                continue;
             }
+            int len = (int) ulen;
             byte[] payload = new byte[len];
             in.readFully(payload, 0, len);
             switch (opt) {
                 case OPT_EXPORT_NAME -> {
-                    disk = exports.open(new String(payload, StandardCharsets.UTF_8));
+                    String name = new String(payload, StandardCharsets.UTF_8);
+                    disk = exports.open(name);
                     if (disk == null) {
                         return false; // the protocol's only answer to an unknown name here
                     }
+                    diskName = name;
                     exportSize = disk.mediaSize();
                     out.writeLong(exportSize);
-                    out.writeShort(transmissionFlags());
+                    out.writeShort(transmissionFlags(disk));
                     if (!noZeroes) {
                         out.write(new byte[124]);
                     }
@@ -117,6 +139,15 @@ final class NbdHandshake {
                         return true;
                     }
                 }
+                case OPT_STRUCTURED_REPLY -> {
+                    if (len != 0) {
+                        optError(opt, REP_ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY takes no data");
+                    } else {
+                        structured = true;
+                        optReply(opt, REP_ACK, new byte[0]);
+                    }
+                }
+                case OPT_LIST_META_CONTEXT, OPT_SET_META_CONTEXT -> metaContext(opt, payload);
                 default -> optError(opt, REP_ERR_UNSUP, "option " + opt + " not supported");
             }
         }
@@ -154,7 +185,7 @@ final class NbdHandshake {
         byte[] export = new byte[12];
         putShort(export, 0, INFO_EXPORT);
         putLong(export, 2, size);
-        putShort(export, 10, transmissionFlags());
+        putShort(export, 10, transmissionFlags(d));
         optReply(opt, REP_INFO, export);
         if (wantName) {
             byte[] nb = name.getBytes(StandardCharsets.UTF_8);
@@ -172,6 +203,7 @@ final class NbdHandshake {
         optReply(opt, REP_ACK, new byte[0]);
         if (opt == OPT_GO) {
             disk = d;
+            diskName = name;
             exportSize = size;
             return true;
         }
@@ -180,12 +212,50 @@ final class NbdHandshake {
     }
 
     /**
-     * The transmission flags. {@code CAN_MULTI_CONN}: every connection to an export writes through
-     * the same dm device, and a flush ({@code DIOCCACHESYNC}) syncs every backing disk of its
-     * active table, so a flush on one connection also covers the writes completed on the others.
+     * {@code NBD_OPT_LIST_META_CONTEXT}/{@code SET_META_CONTEXT} ({@link NbdMetaContext}):
+     * ERR_INVALID for malformed data, and for SET before structured replies were negotiated;
+     * ERR_UNKNOWN for an export that does not exist; otherwise one {@code REP_META_CONTEXT} when
+     * {@code base:allocation} matches, then ACK. SET replaces the selection.
      */
-    private static int transmissionFlags() {
-        return FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_WRITE_ZEROES | FLAG_CAN_MULTI_CONN;
+    private void metaContext(int opt, byte[] payload) throws IOException {
+        NbdMetaContext.Request q = NbdMetaContext.parse(payload);
+        if (q.invalid() != null) {
+            optError(opt, REP_ERR_INVALID, q.invalid());
+            return;
+        }
+        boolean set = opt == OPT_SET_META_CONTEXT;
+        if (set && !structured) {
+            optError(opt, REP_ERR_INVALID, "NBD_OPT_SET_META_CONTEXT needs structured replies first");
+            return;
+        }
+        if (!exports.names().contains(q.export())) {
+            optError(opt, REP_ERR_UNKNOWN, "no dm device '" + q.export() + "' with an active table");
+            return;
+        }
+        boolean match = NbdMetaContext.matchesBaseAllocation(q.queries(), !set);
+        if (match) {
+            optReply(opt, REP_META_CONTEXT, NbdMetaContext.baseAllocationReply());
+        }
+        if (set) {
+            baseAllocation = match;
+            metaExport = q.export();
+        }
+        optReply(opt, REP_ACK, new byte[0]);
+    }
+
+    /**
+     * The transmission flags of export {@code d}. {@code CAN_MULTI_CONN}: every connection to an
+     * export writes through the same dm device, and a flush ({@code DIOCCACHESYNC}) syncs every
+     * backing disk of its active table, so a flush on one connection also covers the writes
+     * completed on the others. A read-only device ({@code READONLY}) is exported read-only,
+     * without the write commands; {@code SEND_TRIM} unless {@code --no-discard}.
+     */
+    private int transmissionFlags(DiskHandle d) {
+        if (d.readOnly()) {
+            return FLAG_HAS_FLAGS | FLAG_READ_ONLY | FLAG_SEND_FLUSH | FLAG_CAN_MULTI_CONN;
+        }
+        return FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_WRITE_ZEROES | FLAG_SEND_FAST_ZERO
+                | FLAG_CAN_MULTI_CONN | (discard ? FLAG_SEND_TRIM : 0);
     }
 
     private void optReply(int opt, int type, byte[] payload) throws IOException {

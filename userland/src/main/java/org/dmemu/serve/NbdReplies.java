@@ -80,6 +80,63 @@ final class NbdReplies {
     }
 
     /**
+     * Prepares a structured read reply: one {@code OFFSET_DATA} chunk (flag DONE) with the
+     * request's offset and {@code len} bytes of the slot's data.
+     */
+    void readChunk(NbdRequest r, int len) {
+        ByteBuffer h = r.header;
+        h.clear();
+        h.putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE).putShort((short) REPLY_TYPE_OFFSET_DATA)
+                .putLong(r.handle).putInt(8 + len).putLong(r.offset).flip();
+        ByteBuffer d = r.dataView;
+        d.clear().limit(len);
+        if (len <= DIRECT_MAX) {
+            if (r.direct == null || r.direct.capacity() < len) {
+                r.direct = ByteBuffer.allocateDirect(Math.max(len, NbdRequest.SLOT_BUFFER));
+            }
+            d = r.direct.clear().put(d).flip();
+        }
+        r.vec[0] = h;
+        r.vec[1] = d;
+        r.replyData = d;
+    }
+
+    /** Prepares a structured reply of one {@code NBD_REPLY_TYPE_ERROR} chunk (flag DONE), no message. */
+    void errorChunk(NbdRequest r, int error) {
+        ByteBuffer m = r.metaBuffer(6);
+        m.putInt(error).putShort((short) 0).flip();
+        chunk(r, REPLY_TYPE_ERROR, m);
+    }
+
+    /**
+     * Prepares a structured reply of one {@code NBD_REPLY_TYPE_BLOCK_STATUS} chunk (flag DONE)
+     * for the {@code base:allocation} context: a descriptor (length, state) per extent.
+     */
+    void blockStatusChunk(NbdRequest r, org.dmemu.sys.Extents e) {
+        int n = e.count();
+        ByteBuffer m = r.metaBuffer(4 + 8 * n);
+        m.putInt(CONTEXT_BASE_ALLOCATION_ID);
+        for (int i = 0; i < n; i++) {
+            int f = e.flags(i);
+            int state = ((f & org.dmemu.sys.Extents.HOLE) != 0 ? STATE_HOLE : 0)
+                    | ((f & org.dmemu.sys.Extents.ZERO) != 0 ? STATE_ZERO : 0);
+            m.putInt((int) e.length(i)).putInt(state);
+        }
+        m.flip();
+        chunk(r, REPLY_TYPE_BLOCK_STATUS, m);
+    }
+
+    private static void chunk(NbdRequest r, int type, ByteBuffer payload) {
+        ByteBuffer h = r.header;
+        h.clear();
+        h.putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE).putShort((short) type)
+                .putLong(r.handle).putInt(payload.remaining()).flip();
+        r.vec[0] = h;
+        r.vec[1] = payload;
+        r.replyData = payload;
+    }
+
+    /**
      * Queues {@code r}'s reply and, unless another thread is sending already (it will send this
      * reply too), sends the queued replies, each with one gathering write, releasing their slots.
      * So no worker waits for the socket while another one writes: it goes on to its next request.

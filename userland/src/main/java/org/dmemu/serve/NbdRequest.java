@@ -18,7 +18,10 @@ final class NbdRequest {
     static final int KEEP_BUFFER = 4 * 1024 * 1024;
 
     final Buf bp = new Buf();
-    final ByteBuffer header = ByteBuffer.allocateDirect(16);
+    /** A simple reply (16 bytes) or a structured chunk's header and fixed fields (up to 28). */
+    final ByteBuffer header = ByteBuffer.allocateDirect(32);
+    /** A structured chunk's variable payload (block status descriptors, error), heap. */
+    ByteBuffer meta = ByteBuffer.allocate(256);
     final ByteBuffer[] vec = new ByteBuffer[2];
     /** Reply data is copied here by the worker, so that sending it copies nothing more. */
     ByteBuffer direct;
@@ -44,6 +47,14 @@ final class NbdRequest {
         return data;
     }
 
+    /** The meta buffer, cleared, with room for {@code len} bytes. */
+    ByteBuffer metaBuffer(int len) {
+        if (meta.capacity() < len) {
+            meta = ByteBuffer.allocate(len);
+        }
+        return meta.clear();
+    }
+
     /** After the reply: gives back a buffer grown past {@link #KEEP_BUFFER}. */
     void trim() {
         replyData = null;
@@ -54,6 +65,9 @@ final class NbdRequest {
         }
         if (bounce.length > KEEP_BUFFER) {
             bounce = new byte[0];
+        }
+        if (meta.capacity() > KEEP_BUFFER) {
+            meta = ByteBuffer.allocate(256);
         }
     }
 }

@@ -76,6 +76,8 @@ public final class NbdServer implements AutoCloseable {
     private final Object idle = new Object();
     private int inFlight;
     private volatile boolean closing;
+    /** False with {@code serve --no-discard}: no TRIM, write-zeroes never punch holes. */
+    private final boolean discard;
 
     /**
      * Serves on an already bound listener ({@link #bindTcp}, {@link UnixSockets#bindOwnerOnly});
@@ -83,6 +85,13 @@ public final class NbdServer implements AutoCloseable {
      */
     NbdServer(ServerSocketChannel listener, Path socketFile, NbdExports exports, Limits limits, PrintStream log)
             throws IOException {
+        this(listener, socketFile, exports, limits, true, log);
+    }
+
+    /** As above; {@code discard} false offers no {@code NBD_CMD_TRIM} ({@code serve --no-discard}). */
+    NbdServer(ServerSocketChannel listener, Path socketFile, NbdExports exports, Limits limits, boolean discard,
+            PrintStream log) throws IOException {
+        this.discard = discard;
         this.listener = listener;
         this.socketFile = socketFile;
         this.exports = exports;
@@ -101,7 +110,15 @@ public final class NbdServer implements AutoCloseable {
 
     /** A TCP server on {@code bind:port} (port 0 = an ephemeral port), logging to stderr (tests). */
     public NbdServer(java.net.InetAddress bind, int port, NbdExports exports) throws IOException {
-        this(bindTcp(new InetSocketAddress(bind, port)), null, exports, Limits.DEFAULT, System.err);
+        this(bind, port, exports, true);
+    }
+
+    /**
+     * As {@link #NbdServer(java.net.InetAddress, int, NbdExports)}; {@code discard} false offers no
+     * {@code NBD_CMD_TRIM} and makes write-zeroes write zeros ({@code serve --no-discard}).
+     */
+    public NbdServer(java.net.InetAddress bind, int port, NbdExports exports, boolean discard) throws IOException {
+        this(bindTcp(new InetSocketAddress(bind, port)), null, exports, Limits.DEFAULT, discard, System.err);
     }
 
     /** The TCP address bound (with the ephemeral port resolved), or null for a Unix socket. */
@@ -124,14 +141,15 @@ public final class NbdServer implements AutoCloseable {
     }
 
     /** An NBD server on the owner-only Unix socket {@code path}. */
-    public static NbdServer unix(Path path, NbdExports exports, PrintStream log) throws IOException {
+    public static NbdServer unix(Path path, NbdExports exports, boolean discard, PrintStream log) throws IOException {
         Path abs = path.toAbsolutePath();
-        return new NbdServer(UnixSockets.bindOwnerOnly(abs), abs, exports, Limits.DEFAULT, log);
+        return new NbdServer(UnixSockets.bindOwnerOnly(abs), abs, exports, Limits.DEFAULT, discard, log);
     }
 
     /** An NBD server on a TCP listener bound with {@link #bindTcp}. */
-    public static NbdServer tcp(ServerSocketChannel bound, NbdExports exports, PrintStream log) throws IOException {
-        return new NbdServer(bound, null, exports, Limits.DEFAULT, log);
+    public static NbdServer tcp(ServerSocketChannel bound, NbdExports exports, boolean discard, PrintStream log)
+            throws IOException {
+        return new NbdServer(bound, null, exports, Limits.DEFAULT, discard, log);
     }
 
     /** {@code 127.0.0.1:10809}, {@code [::1]:10809}. */
@@ -234,6 +252,11 @@ public final class NbdServer implements AutoCloseable {
     /** A connection ended abnormally (a failing device, a bug): one log line. */
     void connectionFailed(Throwable t) {
         log.println("dmemu serve: nbd " + where + ": connection closed after an internal error: " + t);
+    }
+
+    /** Whether discards are allowed ({@code serve --no-discard} turns them off). */
+    boolean discard() {
+        return discard;
     }
 
     void connectionDone(NbdConnection c) {

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import org.dmemu.kern.DiskHandle;
 
 /**
  * The transmission phase of one NBD connection: the request reader and the connection's worker
@@ -48,12 +47,12 @@ final class NbdTransmission {
     private final Object idle = new Object();
     private int pending;
 
-    /** The transmission phase on {@code ch} for the export {@code disk} of {@code exportSize} bytes. */
-    NbdTransmission(SocketChannel ch, NbdInput input, NbdServer server, DiskHandle disk, long exportSize) {
+    /** The transmission phase on {@code ch} for what the handshake agreed on. */
+    NbdTransmission(SocketChannel ch, NbdInput input, NbdServer server, NbdSession session) {
         this.input = input;
         this.server = server;
         this.replies = new NbdReplies(ch, SLOTS, this::release);
-        this.commands = new NbdCommands(disk, exportSize, replies);
+        this.commands = new NbdCommands(session, replies);
     }
 
     /** Reads and dispatches requests until DISC, the end of input or a broken connection. */

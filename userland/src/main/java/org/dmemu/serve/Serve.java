@@ -25,7 +25,7 @@ import org.dmemu.kern.KernelConfig;
  * <pre>
  * dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... [--targets T1,T2]
  *             [--strict-errno] [--strict-offsets] [--trace]
- *             [--control PATH] [--nbd-tcp [ADDR:]PORT]
+ *             [--control PATH] [--nbd-tcp [ADDR:]PORT] [--no-discard]
  * </pre>
  *
  * Without {@code --disk} the kernel gets two disks, wd0 and wd1: 256 MiB sparse images
@@ -45,7 +45,7 @@ public final class Serve {
 
     static final String USAGE = "usage: dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... "
             + "[--targets LIST] [--strict-errno] [--strict-offsets] [--trace] [--control PATH] "
-            + "[--nbd-tcp [ADDR:]PORT]";
+            + "[--nbd-tcp [ADDR:]PORT] [--no-discard]";
 
     /** What {@code serve --help} prints after the usage line. */
     static final String HELP = """
@@ -62,13 +62,15 @@ public final class Serve {
               --control PATH         the control socket (default STATE/control)
               --nbd-tcp [ADDR:]PORT  also serve NBD over TCP (address default 127.0.0.1); NBD has no
                                      authentication, so anyone who can connect can read and write
+              --no-discard           no NBD trim; write-zeroes writes zeros instead of punching holes
             Restarting: dm devices live in the emulated kernel's memory and are gone after a
             restart, exactly as after a NetBSD reboot; the disk images keep their data, so
             create, reload and resume the devices again.""";
 
     /** Parsed command line ({@code nbdTcp} null: no TCP). */
     record Options(Path state, List<DiskSpec> disks, Set<String> targets, boolean strictErrno,
-                   boolean strictOffsets, boolean trace, Path control, InetSocketAddress nbdTcp) {
+                   boolean strictOffsets, boolean trace, Path control, InetSocketAddress nbdTcp,
+                   boolean noDiscard) {
     }
 
     /** A command-line mistake: one line for stderr. */
@@ -87,6 +89,7 @@ public final class Serve {
         boolean trace = false;
         Path control = null;
         InetSocketAddress tcp = null;
+        boolean noDiscard = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -104,6 +107,7 @@ public final class Serve {
                 case "--strict-errno" -> strictErrno = true;
                 case "--strict-offsets" -> strictOffsets = true;
                 case "--trace" -> trace = true;
+                case "--no-discard" -> noDiscard = true;
                 case "--control" -> control = Path.of(value(args, ++i, a));
                 case "--nbd-tcp" -> tcp = parseTcp(value(args, ++i, a));
                 default -> {
@@ -118,7 +122,7 @@ public final class Serve {
             }
         }
         return new Options(state, disks, targets, strictErrno, strictOffsets, trace,
-                control != null ? control : state.resolve("control"), tcp);
+                control != null ? control : state.resolve("control"), tcp, noDiscard);
     }
 
     /** {@code PORT}, {@code ADDR:PORT} or {@code [IPV6]:PORT}; the address defaults to 127.0.0.1. */
@@ -252,7 +256,7 @@ public final class Serve {
             }
             KernelConfig config = new KernelConfig(disks, o.targets(), o.strictErrno(), o.strictOffsets(),
                     o.trace() ? err : null);
-            d = ServeDaemon.start(config, o.control(), state.resolve("nbd.sock"), tcp, err);
+            d = ServeDaemon.start(config, o.control(), state.resolve("nbd.sock"), tcp, !o.noDiscard(), err);
         } catch (IOException | RuntimeException e) {
             err.println("dmemu serve: " + message(e));
             closeQuietly(tcp);

@@ -50,6 +50,12 @@ public final class ServeDaemon implements AutoCloseable {
      */
     public static ServeDaemon start(KernelConfig config, Path controlPath, Path nbdSocket, ServerSocketChannel tcp,
             PrintStream log) throws IOException {
+        return start(config, controlPath, nbdSocket, tcp, true, log);
+    }
+
+    /** As above; {@code discard} false is {@code serve --no-discard}. */
+    public static ServeDaemon start(KernelConfig config, Path controlPath, Path nbdSocket, ServerSocketChannel tcp,
+            boolean discard, PrintStream log) throws IOException {
         List<AutoCloseable> started = new ArrayList<>();
         if (tcp != null) {
             started.add(tcp);
@@ -68,9 +74,9 @@ public final class ServeDaemon implements AutoCloseable {
             started.add(control);
             KernelExports exports = new KernelExports(kernel);
             NbdServer nbd = new NbdServer(UnixSockets.bindOwnerOnly(nbdSocket.toAbsolutePath()),
-                    nbdSocket.toAbsolutePath(), exports, NbdServer.Limits.DEFAULT, log);
+                    nbdSocket.toAbsolutePath(), exports, NbdServer.Limits.DEFAULT, discard, log);
             started.add(nbd);
-            NbdServer nbdTcp = tcp == null ? null : NbdServer.tcp(tcp, exports, log);
+            NbdServer nbdTcp = tcp == null ? null : NbdServer.tcp(tcp, exports, discard, log);
             return new ServeDaemon(kernel, control, nbd, nbdTcp);
         } catch (IOException | RuntimeException e) {
             for (int i = started.size() - 1; i >= 0; i--) {
@@ -90,8 +96,18 @@ public final class ServeDaemon implements AutoCloseable {
      */
     public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort)
             throws IOException {
+        return start(config, controlPath, nbdBind, nbdPort, true);
+    }
+
+    /**
+     * As {@link #start(KernelConfig, Path, InetAddress, int)}; {@code discard} false is
+     * {@code serve --no-discard} (no NBD trim, write-zeroes never punch holes).
+     */
+    public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort,
+            boolean discard) throws IOException {
         ServerSocketChannel tcp = NbdServer.bindTcp(new InetSocketAddress(nbdBind, nbdPort));
-        return start(config, controlPath, controlPath.toAbsolutePath().resolveSibling("nbd.sock"), tcp, System.err);
+        return start(config, controlPath, controlPath.toAbsolutePath().resolveSibling("nbd.sock"), tcp, discard,
+                System.err);
     }
 
     public Kernel kernel() {

@@ -22,6 +22,33 @@ public interface BackingStore extends AutoCloseable {
     /** Makes every write durable (for a file: {@code FileChannel.force}); false on error. */
     boolean flush();
 
+    /**
+     * {@code SEEK_DATA}: the first offset ≥ {@code pos} that may hold data, {@link #size()} when
+     * there is none, or −1 when the store cannot tell (the caller then treats the rest as data).
+     * The default: every byte is data.
+     */
+    default long nextData(long pos) {
+        return pos;
+    }
+
+    /**
+     * {@code SEEK_HOLE}: the first offset ≥ {@code pos} inside a hole, {@link #size()} when
+     * there is none (the end counts as a hole), or −1 when the store cannot tell. The default:
+     * no holes.
+     */
+    default long nextHole(long pos) {
+        return size();
+    }
+
+    /**
+     * Discards {@code len} bytes at {@code pos} (range already checked): afterwards they read
+     * as zeros and, where whole allocation units are covered, no longer take space. Returns
+     * NONE, ENODEV when this store cannot discard (the default: {@code nodiscard}), or EIO.
+     */
+    default org.dmemu.sys.Errno discard(long pos, long len) {
+        return org.dmemu.sys.Errno.ENODEV;
+    }
+
     @Override
     void close();
 }

@@ -199,6 +199,67 @@ final class FileStore implements BackingStore {
         }
     }
 
+    // ---- sparseness (issue 15): SEEK_DATA/SEEK_HOLE and hole punching through HostSparse ----
+
+    /**
+     * {@code lseek(SEEK_DATA)} on the image: the next offset with data, {@link #size()} when none
+     * (ENXIO), −1 when it cannot tell (no native library, the call failed).
+     */
+    @Override
+    public long nextData(long pos) {
+        return seek(pos, true);
+    }
+
+    /** {@code lseek(SEEK_HOLE)} on the image; as {@link #nextData}. */
+    @Override
+    public long nextHole(long pos) {
+        return seek(pos, false);
+    }
+
+    private long seek(long pos, boolean data) {
+        if (!HostSparse.available()) {
+            return data ? pos : size;
+        }
+        int fd = HostSparse.open(path);
+        if (fd < 0) {
+            return -1;
+        }
+        try {
+            long r = HostSparse.seek(fd, pos, data);
+            if (r == -HostSparse.LINUX_ENXIO) {
+                return size; // past the last data (or the file shrank)
+            }
+            return r < 0 ? -1 : Math.min(r, size);
+        } finally {
+            HostSparse.close(fd);
+        }
+    }
+
+    /**
+     * {@code fallocate(PUNCH_HOLE|KEEP_SIZE)}: the range reads as zeros, whole file-system blocks
+     * are freed. ENODEV without the native library or where the file system cannot punch
+     * (EOPNOTSUPP); EIO on another failure.
+     */
+    @Override
+    public org.dmemu.sys.Errno discard(long pos, long len) {
+        if (!HostSparse.available()) {
+            return org.dmemu.sys.Errno.ENODEV;
+        }
+        int fd = HostSparse.open(path);
+        if (fd < 0) {
+            return org.dmemu.sys.Errno.EIO;
+        }
+        try {
+            int e = HostSparse.punch(fd, pos, len);
+            if (e == 0) {
+                return org.dmemu.sys.Errno.NONE;
+            }
+            return e == 95 || e == 38 ? org.dmemu.sys.Errno.ENODEV : org.dmemu.sys.Errno.EIO; // EOPNOTSUPP, ENOSYS
+        } finally {
+            HostSparse.close(fd);
+        }
+    }
+
     @Override
     public synchronized void close() {
         closed = true;

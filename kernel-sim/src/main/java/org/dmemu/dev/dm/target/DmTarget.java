@@ -1,10 +1,12 @@
 package org.dmemu.dev.dm.target;
 
+import org.dmemu.dev.dm.DmPdev;
 import org.dmemu.dev.dm.DmPdevList;
 import org.dmemu.dev.dm.DmTableEntry;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
 
 /**
@@ -17,7 +19,29 @@ import org.dmemu.sys.Trace;
  * I/O is complete and {@code nb.error()}/{@code nb.resid()} hold the outcome. {@code scratch} is a
  * second reusable buf for targets that split further (striped). No exception, no allocation.
  *
- * <p>Differences from NetBSD: no {@code deps}/{@code upcall} hooks (deps come from {@code pdev_maps}, as in NetBSD 10); no per-target reference count.
+ * <p>Two dmemu hooks serve the NBD server's sparseness (issue 15); NetBSD's {@code dm_target}
+ * has neither, and NetBSD's dm answers {@code d_discard} with {@code nodiscard} (ENODEV):
+ * <ul>
+ * <li>{@link #blockStatus}: "what is in these sectors of the entry?" The target appends to
+ *     {@code out} extents that cover exactly the {@code count} sectors asked for (fewer only when
+ *     {@code out.full()}), with {@link Extents#DATA}, {@link Extents#HOLE},
+ *     {@link Extents#ZERO}. A target that cannot tell says DATA (the default): never claim
+ *     ZERO for sectors that might read otherwise. A target that maps onto pdevs asks them
+ *     ({@link DmPdev#blockStatus}) with the mapped block numbers; a target that transforms
+ *     the data (crypt) says DATA for mapped sectors, one with its own map (snapshot: the COW
+ *     exceptions; mirror: a region in sync) answers from it. Errors are returned, not thrown:
+ *     EINVAL for sectors the target cannot map; the query stops there.</li>
+ * <li>{@link #discard}: "these sectors' contents are no longer needed" ({@code d_discard}).
+ *     NONE when done, after which the sectors read as zeros if the backing media say so
+ *     (dmemu's media do); ENODEV when the target cannot discard (the default, as
+ *     {@code nodiscard}); another errno on failure. A target passes the discard on to its pdevs
+ *     with mapped block numbers ({@link DmPdev#discard}); it must not discard data it still
+ *     needs (snapshot origin: ENODEV or copy first; crypt: discarding ciphertext is fine).
+ *     Both hooks run without the ioctl lock, under the table reference of the caller, like
+ *     {@code strategy}.</li>
+ * </ul>
+ *
+ * <p>Differences from NetBSD: the two hooks above are dmemu's; no {@code deps}/{@code upcall} hooks (deps come from {@code pdev_maps}, as in NetBSD 10); no per-target reference count.
  */
 public interface DmTarget {
     /** {@code name}. */
@@ -59,6 +83,24 @@ public interface DmTarget {
     /** {@code secsize} hook; none → 0. */
     default int secsize(DmTableEntry entry) {
         return 0;
+    }
+
+    /**
+     * Block status of {@code count} sectors from sector {@code blkno} of the entry (relative to
+     * the entry's start), appended to {@code out}; see the class comment for the contract.
+     * The default: everything is data.
+     */
+    default Errno blockStatus(DmTableEntry entry, long blkno, long count, Extents out) {
+        out.add(count << Buf.DEV_BSHIFT, Extents.DATA);
+        return Errno.NONE;
+    }
+
+    /**
+     * {@code d_discard} of {@code count} sectors from sector {@code blkno} of the entry; see the
+     * class comment. The default: ENODEV ({@code nodiscard}).
+     */
+    default Errno discard(DmTableEntry entry, long blkno, long count) {
+        return Errno.ENODEV;
     }
 
     /** {@code max_argc}: 0 = the default {@value org.dmemu.dev.dm.NetbsdDm#DM_MAX_ARGC}. */

@@ -5,6 +5,7 @@ import org.dmemu.dev.dm.DmTableEntry;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
 
 /**
@@ -39,5 +40,18 @@ public final class DmTargetError implements DmTarget {
         }
         nb.setError(Errno.EIO);
         nb.setResid(0);
+    }
+
+    /** Data (reads fail; claiming zeros would be wrong). */
+    @Override
+    public Errno blockStatus(DmTableEntry entry, long blkno, long count, Extents out) {
+        out.add(count << Buf.DEV_BSHIFT, Extents.DATA);
+        return Errno.NONE;
+    }
+
+    /** Every I/O fails: so does a discard, with EIO. */
+    @Override
+    public Errno discard(DmTableEntry entry, long blkno, long count) {
+        return Errno.EIO;
     }
 }

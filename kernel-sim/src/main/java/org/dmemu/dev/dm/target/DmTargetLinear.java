@@ -6,6 +6,7 @@ import org.dmemu.dev.dm.DmTableEntry;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
 
 /**
@@ -79,5 +80,19 @@ public final class DmTargetLinear implements DmTarget {
     @Override
     public int secsize(DmTableEntry entry) {
         return entry.config() instanceof Config c ? c.pdev.secsize() : 0;
+    }
+
+    /** The pdev's status at {@code blkno + offset}. */
+    @Override
+    public Errno blockStatus(DmTableEntry entry, long blkno, long count, Extents out) {
+        Config c = (Config) entry.config();
+        return c.pdev.blockStatus(blkno + c.offset, count, out);
+    }
+
+    /** Discards on the pdev at {@code blkno + offset}. */
+    @Override
+    public Errno discard(DmTableEntry entry, long blkno, long count) {
+        Config c = (Config) entry.config();
+        return c.pdev.discard(blkno + c.offset, count);
     }
 }

@@ -6,6 +6,7 @@ import org.dmemu.dev.dm.DmTableEntry;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
 
 /**
@@ -187,5 +188,51 @@ public final class DmTargetStripe implements DmTarget {
             }
         }
         return s;
+    }
+
+    /**
+     * Chunk by chunk ({@link #mapSector}), each piece asked of its stripe's pdev. A zero stripe
+     * count or chunk size (where strategy fails with EIO) reports data.
+     */
+    @Override
+    public Errno blockStatus(DmTableEntry entry, long blkno, long count, Extents out) {
+        Config c = (Config) entry.config();
+        if (c.count == 0 || c.chunk == 0) {
+            out.add(count << Buf.DEV_BSHIFT, Extents.DATA);
+            return Errno.NONE;
+        }
+        while (count > 0 && !out.full()) {
+            long[] m = mapSector(blkno, c.count, c.chunk);
+            int dev = (int) m[0];
+            long n = Long.compareUnsigned(m[2], count) < 0 ? m[2] : count;
+            Errno e = c.pdevs[dev].blockStatus(m[1] + c.offsets[dev], n, out);
+            if (e != Errno.NONE) {
+                return e;
+            }
+            blkno += n;
+            count -= n;
+        }
+        return Errno.NONE;
+    }
+
+    /** Chunk by chunk, each piece discarded on its stripe's pdev; the first error ends it. */
+    @Override
+    public Errno discard(DmTableEntry entry, long blkno, long count) {
+        Config c = (Config) entry.config();
+        if (c.count == 0 || c.chunk == 0) {
+            return Errno.EIO;
+        }
+        while (count > 0) {
+            long[] m = mapSector(blkno, c.count, c.chunk);
+            int dev = (int) m[0];
+            long n = Long.compareUnsigned(m[2], count) < 0 ? m[2] : count;
+            Errno e = c.pdevs[dev].discard(m[1] + c.offsets[dev], n);
+            if (e != Errno.NONE) {
+                return e;
+            }
+            blkno += n;
+            count -= n;
+        }
+        return Errno.NONE;
     }
 }

@@ -7,6 +7,7 @@ import org.dmemu.dev.dm.DmTableEntry;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
 
 /**
@@ -41,5 +42,18 @@ public final class DmTargetZero implements DmTarget {
         }
         Arrays.fill(nb.data(), nb.dataOffset(), nb.dataOffset() + nb.bcount(), (byte) 0);
         nb.setResid(0);
+    }
+
+    /** Reads are zeros and writes vanish: every sector is a zero hole. */
+    @Override
+    public Errno blockStatus(DmTableEntry entry, long blkno, long count, Extents out) {
+        out.add(count << Buf.DEV_BSHIFT, Extents.HOLE | Extents.ZERO);
+        return Errno.NONE;
+    }
+
+    /** Nothing is stored: a discard has nothing to do and succeeds. */
+    @Override
+    public Errno discard(DmTableEntry entry, long blkno, long count) {
+        return Errno.NONE;
     }
 }
