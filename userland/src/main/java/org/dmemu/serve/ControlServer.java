@@ -83,6 +83,7 @@ public final class ControlServer implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private final java.util.concurrent.atomic.AtomicLong connections = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
 
     /**
@@ -180,6 +181,7 @@ public final class ControlServer implements AutoCloseable {
     private void serve(Client cl) {
         SocketChannel c = cl.ch;
         ByteBuffer hdr = ByteBuffer.allocate(8);
+        String client = describe(c, connections.incrementAndGet());
         try {
             while (!closing) {
                 hdr.clear();
@@ -215,7 +217,7 @@ public final class ControlServer implements AutoCloseable {
                         return;
                     }
                     dog.cancel(false);
-                    IoctlResult r = call(cmd, body.array());
+                    IoctlResult r = call(cmd, body.array(), client);
                     reply(c, r.errno(), r.errno() == 0 ? r.out() : new byte[0]);
                     cl.idleSince = System.nanoTime() | 1;
                 } finally {
@@ -230,10 +232,20 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** The handler, with any failure turned into EIO and one log line. */
-    private IoctlResult call(long cmd, byte[] plist) {
+    /** {@code connection N (uid NAME)}: the connection's number and its peer's user. */
+    private static String describe(SocketChannel c, long n) {
         try {
-            return handler.ioctl(cmd, plist);
+            jdk.net.UnixDomainPrincipal p = c.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
+            return "connection " + n + " (uid " + p.user().getName() + ")";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "connection " + n;
+        }
+    }
+
+    /** The handler, with any failure turned into EIO and one log line. */
+    private IoctlResult call(long cmd, byte[] plist, String client) {
+        try {
+            return handler.ioctl(cmd, plist, client);
         } catch (RuntimeException | Error e) {
             try {
                 log.println("dmemu serve: control: internal error in ioctl 0x" + Long.toHexString(cmd) + " ("

@@ -11,21 +11,21 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.dmemu.conform.ControlTap;
+import org.dmemu.conform.ReplayRecorder;
 import org.dmemu.kern.DiskSpec;
 import org.dmemu.kern.KernelConfig;
+import org.dmemu.kern.KernelOptions;
 
 /**
  * {@code dmemu serve}: boots the emulated kernel and serves it until SIGINT/SIGTERM.
  *
  * <pre>
- * dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... [--targets T1,T2]
- *             [--strict-errno] [--strict-offsets] [--trace]
- *             [--control PATH] [--nbd-tcp [ADDR:]PORT] [--no-discard]
+ * dmemu serve [--state DIR] [--control PATH] [--nbd-tcp [ADDR:]PORT] [--no-discard]
+ *             [--record FILE] [kernel options: see {@link KernelOptions}]
  * </pre>
  *
  * Without {@code --disk} the kernel gets two disks, wd0 and wd1: 256 MiB sparse images
@@ -43,34 +43,51 @@ public final class Serve {
     private Serve() {
     }
 
-    static final String USAGE = "usage: dmemu serve [--state DIR] [--disk UNIT=SOURCE[,secsize=N]]... "
-            + "[--targets LIST] [--strict-errno] [--strict-offsets] [--trace] [--control PATH] "
-            + "[--nbd-tcp [ADDR:]PORT] [--no-discard]";
+    static final String USAGE = "usage: dmemu serve [--state DIR] [--control PATH] [--nbd-tcp [ADDR:]PORT] "
+            + "[--no-discard] [--record FILE] " + KernelOptions.SYNOPSIS;
 
-    /** What {@code serve --help} prints after the usage line. */
+    /** What {@code serve --help} prints after the usage line (then the kernel options' help). */
     static final String HELP = """
 
             Boots the emulated NetBSD kernel on its disks and serves it until interrupted:
               STATE/control   the control socket (dmctl, dmsetup), owner-only
               STATE/nbd.sock  NBD, owner-only: nbd+unix:///NAME?socket=STATE/nbd.sock
-            Options:
+            daemon options:
               --state DIR            state directory (default ./state); it must be yours and not
-                                     writable by group or others; created 0700 if missing
-              --disk UNIT=SOURCE     a disk instead of the default wd0/wd1 images (file:PATH or mem:SIZE)
-              --targets LIST         extra targets (delay, flakey)
-              --strict-errno, --strict-offsets, --trace   as for 'dmemu replay'
+                                     writable by group or others; created 0700 if missing; without
+                                     --disk it holds the default disks wd0.img and wd1.img
               --control PATH         the control socket (default STATE/control)
               --nbd-tcp [ADDR:]PORT  also serve NBD over TCP (address default 127.0.0.1); NBD has no
                                      authentication, so anyone who can connect can read and write
               --no-discard           no NBD trim; write-zeroes writes zeros instead of punching holes
+              --record FILE          append every control request to FILE in the replay format
             Restarting: dm devices live in the emulated kernel's memory and are gone after a
             restart, exactly as after a NetBSD reboot; the disk images keep their data, so
-            create, reload and resume the devices again.""";
+            create, reload and resume the devices again.
+            """;
 
-    /** Parsed command line ({@code nbdTcp} null: no TCP). */
-    record Options(Path state, List<DiskSpec> disks, Set<String> targets, boolean strictErrno,
-                   boolean strictOffsets, boolean trace, Path control, InetSocketAddress nbdTcp,
-                   boolean noDiscard) {
+    /** Parsed command line: the daemon's options and the kernel's ({@code nbdTcp} null: no TCP). */
+    record Options(Path state, KernelOptions kernel, Path control, InetSocketAddress nbdTcp, boolean noDiscard,
+                   Path record) {
+        List<DiskSpec> disks() {
+            return kernel.disks();
+        }
+
+        Set<String> targets() {
+            return kernel.targets();
+        }
+
+        boolean strictErrno() {
+            return kernel.strictErrno();
+        }
+
+        boolean strictOffsets() {
+            return kernel.strictOffsets();
+        }
+
+        boolean trace() {
+            return kernel.trace();
+        }
     }
 
     /** A command-line mistake: one line for stderr. */
@@ -82,38 +99,31 @@ public final class Serve {
 
     static Options parse(String[] args) throws UsageException {
         Path state = Path.of("state");
-        List<DiskSpec> disks = new ArrayList<>();
-        Set<String> targets = new LinkedHashSet<>();
-        boolean strictErrno = false;
-        boolean strictOffsets = false;
-        boolean trace = false;
+        KernelOptions kernel = new KernelOptions();
         Path control = null;
+        Path record = null;
         InetSocketAddress tcp = null;
         boolean noDiscard = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            int n;
+            try {
+                n = kernel.accept(args, i);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (n > 0) {
+                i += n - 1;
+                continue;
+            }
             switch (a) {
                 case "--state" -> state = Path.of(value(args, ++i, a));
-                case "--disk" -> disks.add(parseDisk(value(args, ++i, a)));
-                case "--targets" -> {
-                    for (String t : value(args, ++i, a).split(",")) {
-                        if (!t.equals("delay") && !t.equals("flakey")) {
-                            throw new UsageException("--targets: unknown target '" + t
-                                    + "' (extra targets: delay, flakey)");
-                        }
-                        targets.add(t);
-                    }
-                }
-                case "--strict-errno" -> strictErrno = true;
-                case "--strict-offsets" -> strictOffsets = true;
-                case "--trace" -> trace = true;
-                case "--no-discard" -> noDiscard = true;
                 case "--control" -> control = Path.of(value(args, ++i, a));
+                case "--record" -> record = Path.of(value(args, ++i, a));
+                case "--no-discard" -> noDiscard = true;
                 case "--nbd-tcp" -> tcp = parseTcp(value(args, ++i, a));
                 default -> {
-                    if (a.startsWith("--disk=")) {
-                        disks.add(parseDisk(a.substring("--disk=".length())));
-                    } else if (a.startsWith("--nbd-tcp=")) {
+                    if (a.startsWith("--nbd-tcp=")) {
                         tcp = parseTcp(a.substring("--nbd-tcp=".length()));
                     } else {
                         throw new UsageException("unknown option: " + a);
@@ -121,8 +131,8 @@ public final class Serve {
                 }
             }
         }
-        return new Options(state, disks, targets, strictErrno, strictOffsets, trace,
-                control != null ? control : state.resolve("control"), tcp, noDiscard);
+        return new Options(state, kernel, control != null ? control : state.resolve("control"), tcp, noDiscard,
+                record);
     }
 
     /** {@code PORT}, {@code ADDR:PORT} or {@code [IPV6]:PORT}; the address defaults to 127.0.0.1. */
@@ -167,13 +177,18 @@ public final class Serve {
         return args[i];
     }
 
-    /** {@code UNIT=SOURCE[,secsize=N]} as replay takes it ({@link DiskSpec#parse}). */
-    static DiskSpec parseDisk(String s) throws UsageException {
-        try {
-            return DiskSpec.parse(s);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--disk: " + e.getMessage());
+    /** The kernel options as command-line words, for the recording's header. */
+    static String describe(KernelConfig c) {
+        StringBuilder sb = new StringBuilder();
+        for (DiskSpec s : c.disks()) {
+            sb.append("--disk ").append(s.unit()).append('=').append(s.source())
+                    .append(s.secsize() != 512 ? ",secsize=" + s.secsize() : "").append(' ');
         }
+        if (!c.extraTargets().isEmpty()) {
+            sb.append("--targets ").append(String.join(",", new java.util.TreeSet<>(c.extraTargets()))).append(' ');
+        }
+        sb.append(c.strictErrno() ? "--strict-errno " : "").append(c.strictOffsets() ? "--strict-offsets " : "");
+        return sb.toString().strip();
     }
 
     /** The subcommand: runs until the process is told to stop. */
@@ -181,6 +196,7 @@ public final class Serve {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println(USAGE);
             out.println(HELP);
+            out.println(KernelOptions.HELP);
             return 0;
         }
         Options o;
@@ -211,10 +227,12 @@ public final class Serve {
     }
 
     /** A booted daemon with the locks it holds; {@link #close()} stops it and releases them. */
-    record Running(ServeDaemon daemon, FileLock stateLock, List<FileLock> imageLocks) implements AutoCloseable {
+    record Running(ServeDaemon daemon, FileLock stateLock, List<FileLock> imageLocks, ReplayRecorder recorder)
+            implements AutoCloseable {
         @Override
         public void close() {
             daemon.close();
+            closeQuietly(recorder);
             StateDir.release(imageLocks);
             closeQuietly(stateLock.channel());
         }
@@ -230,6 +248,7 @@ public final class Serve {
         List<FileLock> imageLocks = List.of();
         ServerSocketChannel tcp = null;
         boolean[] fresh = new boolean[1];
+        ReplayRecorder recorder = null;
         ServeDaemon d;
         try {
             Path state = StateDir.check(o.state(), fresh);
@@ -254,11 +273,16 @@ public final class Serve {
                 out.println("dmemu serve: disk " + s.unit() + " " + s.source()
                         + (s.secsize() != 512 ? " secsize " + s.secsize() : ""));
             }
-            KernelConfig config = new KernelConfig(disks, o.targets(), o.strictErrno(), o.strictOffsets(),
-                    o.trace() ? err : null);
-            d = ServeDaemon.start(config, o.control(), state.resolve("nbd.sock"), tcp, !o.noDiscard(), err);
+            KernelConfig config = o.kernel().config(disks, err);
+            if (o.record() != null) {
+                recorder = ReplayRecorder.open(o.record(), "kernel " + describe(config));
+                out.println("dmemu serve: recording control requests to " + o.record());
+            }
+            ControlTap tap = recorder == null ? null : new ControlTap(recorder, err);
+            d = ServeDaemon.start(config, o.control(), state.resolve("nbd.sock"), tcp, !o.noDiscard(), tap, err);
         } catch (IOException | RuntimeException e) {
             err.println("dmemu serve: " + message(e));
+            closeQuietly(recorder);
             closeQuietly(tcp);
             StateDir.release(imageLocks);
             if (stateLock != null) {
@@ -271,7 +295,7 @@ public final class Serve {
         }
         d.describe(out);
         out.flush();
-        return new Running(d, stateLock, imageLocks);
+        return new Running(d, stateLock, imageLocks, recorder);
     }
 
     /** Binds the NBD TCP port; a taken port is one line naming the address and the option. */

@@ -8,6 +8,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dmemu.conform.ControlTap;
+import org.dmemu.kern.IoctlResult;
 import org.dmemu.kern.Kernel;
 import org.dmemu.kern.KernelConfig;
 
@@ -56,6 +58,15 @@ public final class ServeDaemon implements AutoCloseable {
     /** As above; {@code discard} false is {@code serve --no-discard}. */
     public static ServeDaemon start(KernelConfig config, Path controlPath, Path nbdSocket, ServerSocketChannel tcp,
             boolean discard, PrintStream log) throws IOException {
+        return start(config, controlPath, nbdSocket, tcp, discard, null, log);
+    }
+
+    /**
+     * As above, every control request also going through {@code tap} first ({@code --record},
+     * {@code --lint}; null: none).
+     */
+    public static ServeDaemon start(KernelConfig config, Path controlPath, Path nbdSocket, ServerSocketChannel tcp,
+            boolean discard, ControlTap tap, PrintStream log) throws IOException {
         List<AutoCloseable> started = new ArrayList<>();
         if (tcp != null) {
             started.add(tcp);
@@ -68,9 +79,18 @@ public final class ServeDaemon implements AutoCloseable {
             // The daemon's stderr is the machine's console: kernel messages (dm's component-offset
             // report, disk I/O errors) appear there as they are logged.
             kernel.deviceMapper().setConsole(line -> log.println("dmemu serve: kernel: " + line));
-            ControlServer control = new ControlServer(controlPath,
-                    (cmd, plist) -> kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length),
-                    ControlServer.Limits.DEFAULT, log);
+            ControlServer control = new ControlServer(controlPath, new ControlHandler() {
+                @Override
+                public IoctlResult ioctl(long cmd, byte[] plist) {
+                    return ioctl(cmd, plist, "a client");
+                }
+
+                @Override
+                public IoctlResult ioctl(long cmd, byte[] plist, String client) {
+                    return tap == null ? kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length)
+                            : tap.ioctl(kernel, cmd, plist, client);
+                }
+            }, ControlServer.Limits.DEFAULT, log);
             started.add(control);
             KernelExports exports = new KernelExports(kernel);
             NbdServer nbd = new NbdServer(UnixSockets.bindOwnerOnly(nbdSocket.toAbsolutePath()),
@@ -97,6 +117,17 @@ public final class ServeDaemon implements AutoCloseable {
     public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort)
             throws IOException {
         return start(config, controlPath, nbdBind, nbdPort, true);
+    }
+
+    /**
+     * As {@link #start(KernelConfig, Path, InetAddress, int)}, every control request also going
+     * through {@code tap} first ({@code --record}, {@code --lint}; null: none).
+     */
+    public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort,
+            ControlTap tap) throws IOException {
+        ServerSocketChannel tcp = NbdServer.bindTcp(new InetSocketAddress(nbdBind, nbdPort));
+        return start(config, controlPath, controlPath.toAbsolutePath().resolveSibling("nbd.sock"), tcp, true, tap,
+                System.err);
     }
 
     /**

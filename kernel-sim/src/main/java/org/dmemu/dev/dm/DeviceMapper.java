@@ -73,6 +73,7 @@ public final class DeviceMapper {
         this.pdevs = pdevs;
         this.trace = trace;
         this.strictErrno = strictErrno;
+        pdevs.attach(this);
     }
 
     /** {@code KernelConfig.strictOffsets}: refuse tables whose components cover a label sector. */
@@ -367,6 +368,8 @@ public final class DeviceMapper {
         long[] ds = dmv.tableHead.disksize();
         long secsize = ds[0] == 0 ? 512 : ds[0];
         long numsec = ds[1];
+        // disk_set_info: dk_blkshift = DK_BSIZE2BLKSHIFT(dg_secsize), a 0 size counting as DEV_BSIZE
+        dmv.blkshift = Math.max(0, Long.numberOfTrailingZeros(Math.max(1, secsize / Buf.DEV_BSIZE)));
         if (numsec == 0) {
             return;
         }
@@ -383,6 +386,23 @@ public final class DeviceMapper {
         info.set("geometry", geom);
         info.setString("type", "ESDI");
         dmv.dkInfo = info;
+    }
+
+    /**
+     * {@code getdisksize(vp)} on a dm device's block vnode (subr_disk.c): {@code DIOCGWEDGEINFO}
+     * gives {@code dkw_size} (the active table's sectors, {@code dm_table_disksize}) and the
+     * sector size is {@code DEV_BSIZE << dk_blkshift} of the dm disk; a size of 0 makes
+     * getdisksize fail with EINVAL, and dm_pdev_insert (which ignores the error) keeps
+     * {@code pdev_numsec} and {@code pdev_secsize} at 0. Returns {numsec, secsize}.
+     */
+    long[] getdisksize(DmDev dmv) {
+        synchronized (lock) {
+            long numsec = dmv.tableHead.disksize()[1];
+            if (numsec == 0) {
+                return new long[] {0, 0};
+            }
+            return new long[] {numsec, (long) Buf.DEV_BSIZE << dmv.blkshift};
+        }
     }
 
     // ------------------------------------------------------------------ open/close/size
@@ -444,6 +464,10 @@ public final class DeviceMapper {
             return;
         }
         final DmTable.Reader reader = reader(bp);
+        if (reader == null) {
+            tooDeep(bp, bcount);
+            return;
+        }
         final DmTable t = dmv.tableHead.acquireActive(reader);
         try {
             // checked after taking the table: a remove unlinks before it retires the table
@@ -543,14 +567,45 @@ public final class DeviceMapper {
         }
     }
 
-    /** The calling thread's reader context, cached in {@code b_private} of a reused buf. */
+    /**
+     * The calling thread's reader context, cached in {@code b_private} of a reused buf. A slot
+     * already inside a table belongs to an outer dmstrategy on this thread (a stacked device):
+     * the first free slot below it is used. Null past {@link #MAX_STACK} levels.
+     */
     private static DmTable.Reader reader(Buf bp) {
-        if (bp.priv() instanceof DmTable.Reader r && r.owner == Thread.currentThread()) {
+        if (bp.priv() instanceof DmTable.Reader r && r.owner == Thread.currentThread() && r.reading == 0) {
             return r;
         }
         DmTable.Reader r = DmTable.READER.get();
+        while (r.reading != 0) {
+            if (r.level >= MAX_STACK) {
+                return null;
+            }
+            r = r.below();
+        }
         bp.setPriv(r);
         return r;
+    }
+
+    /**
+     * How many dm devices one I/O may pass through. NetBSD has no limit: a table that maps a
+     * device onto itself (directly or through others) recurses through dmstrategy until the
+     * kernel stack overflows (a panic). Here the I/O fails with EIO instead.
+     */
+    public static final int MAX_STACK = 32;
+    private volatile boolean cycleLogged;
+
+    private void tooDeep(Buf bp, int bcount) {
+        bp.setError(Errno.EIO);
+        bp.setResid(bcount);
+        if (!cycleLogged) {
+            cycleLogged = true;
+            log("dm: I/O nested through more than " + MAX_STACK
+                + " dm devices (a table cycle?): failed with EIO; NetBSD would overflow its kernel stack");
+        }
+        if (trace != null) {
+            trace.line(1, "dmstrategy: nested deeper than " + MAX_STACK + " devices -> EIO (NetBSD: stack overflow)");
+        }
     }
 
     private Errno issue(DmTableEntry en, int index, Buf bp, Buf nb, Buf scratch, long dataOff, int len, long nblk) {

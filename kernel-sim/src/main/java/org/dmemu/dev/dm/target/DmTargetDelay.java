@@ -60,7 +60,7 @@ public final class DmTargetDelay implements DmTarget {
         try {
             w = info(pdevs, argv, argc == 6 ? 3 : 0);
         } catch (DmException e) {
-            pdevs.decr(r.pdev);
+            pdevs.release(r.pdev);
             throw e;
         }
         entry.addDeps(r.pdev);
@@ -111,8 +111,8 @@ public final class DmTargetDelay implements DmTarget {
     @Override
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
-            pdevs.decr(c.read.pdev);
-            pdevs.decr(c.write.pdev);
+            pdevs.release(c.read.pdev);
+            pdevs.release(c.write.pdev);
         }
     }
 

@@ -188,7 +188,7 @@ public final class DmTargetFlakey implements DmTarget {
     @Override
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
-            pdevs.decr(c.pdev);
+            pdevs.release(c.pdev);
         }
     }
 

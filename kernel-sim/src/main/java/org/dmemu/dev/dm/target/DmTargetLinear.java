@@ -73,7 +73,7 @@ public final class DmTargetLinear implements DmTarget {
     @Override
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
-            pdevs.decr(c.pdev);
+            pdevs.release(c.pdev);
         }
     }
 

@@ -50,7 +50,7 @@ public final class DmTargetStripe implements DmTarget {
             DmPdev p = a + 1 < argv.length ? pdevs.insert(argv[a]) : null;
             if (p == null) {
                 for (int j = 0; j < i; j++) {
-                    pdevs.decr(ps[j]);
+                    pdevs.release(ps[j]);
                 }
                 throw new DmException(Errno.ENOENT, "striped: stripe " + i + ": "
                         + (a + 1 < argv.length ? "cannot open " + argv[a] : "missing device/offset"));
@@ -173,7 +173,7 @@ public final class DmTargetStripe implements DmTarget {
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
             for (DmPdev p : c.pdevs) {
-                pdevs.decr(p);
+                pdevs.release(p);
             }
         }
     }
