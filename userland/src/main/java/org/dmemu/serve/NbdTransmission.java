@@ -94,7 +94,7 @@ final class NbdTransmission {
                         input.skip(length);
                         r.early = EINVAL;
                     } else {
-                        input.readFully(r.dataBuffer((int) length), 0, (int) length);
+                        input.readFully(r.dataBuffer((int) length));
                     }
                 } catch (IOException e) {
                     free.add(r);

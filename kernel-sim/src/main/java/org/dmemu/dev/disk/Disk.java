@@ -271,8 +271,7 @@ public final class Disk implements AutoCloseable {
                 }
                 pos = ((blkno >> blkshift) + poff) * secsize;
             }
-            if (bp.isRead() ? store.read(pos, bp.data(), bp.dataOffset(), bcount)
-                    : store.write(pos, bp.data(), bp.dataOffset(), bcount)) {
+            if (move(bp, pos, bcount)) {
                 bp.setResid(0);
             } else {
                 finish(bp, Errno.EIO, depth, null);
@@ -348,13 +347,22 @@ public final class Disk implements AutoCloseable {
             traceTransfer(part, bp, raw, depth);
         }
         long pos = raw * secsize;
-        boolean ok = bp.isRead() ? store.read(pos, bp.data(), bp.dataOffset(), bcount)
-                : store.write(pos, bp.data(), bp.dataOffset(), bcount);
+        boolean ok = move(bp, pos, bcount);
         if (!ok) {
             finish(bp, Errno.EIO, depth, "backing store: EIO");
             return;
         }
         bp.setResid(0);
+    }
+
+    /** The transfer itself: {@code bcount} bytes between the medium at {@code pos} and the buf's data area. */
+    private boolean move(Buf bp, long pos, int bcount) {
+        java.nio.ByteBuffer b = bp.buffer();
+        if (b == null) {
+            return bp.isRead() ? store.read(pos, bp.data(), bp.dataOffset(), bcount)
+                    : store.write(pos, bp.data(), bp.dataOffset(), bcount);
+        }
+        return bp.isRead() ? store.read(pos, b, bp.dataOffset(), bcount) : store.write(pos, b, bp.dataOffset(), bcount);
     }
 
     /** {@code DKF_WLABEL | DKF_LABELLING}: may a write cover the label sector now? */

@@ -6,7 +6,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -48,10 +47,12 @@ final class FileStore implements BackingStore {
     private volatile FileChannel ch;
     private volatile boolean closed;
 
-    /** The calling thread's last array and a buffer wrapping it. */
+    /** The calling thread's last array and a buffer wrapping it; its last ByteBuffer and a duplicate. */
     private static final class Wrap {
         byte[] array;
         ByteBuffer bb;
+        ByteBuffer src;
+        ByteBuffer dup;
     }
 
     private static final ThreadLocal<Wrap> WRAP = ThreadLocal.withInitial(Wrap::new);
@@ -100,18 +101,44 @@ final class FileStore implements BackingStore {
         return bb;
     }
 
+    /**
+     * A view of {@code b[off, off + len)} whose position and limit this store may move (the
+     * caller's are left alone); reused while the thread keeps the same buffer.
+     */
+    private static ByteBuffer view(ByteBuffer b, int off, int len) {
+        Wrap w = WRAP.get();
+        ByteBuffer d = w.dup;
+        if (w.src != b) {
+            d = b.duplicate();
+            w.src = b;
+            w.dup = d;
+        }
+        d.limit(off + len).position(off);
+        return d;
+    }
+
     @Override
     public boolean read(long pos, byte[] b, int off, int len) {
-        return transfer(true, pos, b, off, len);
+        return transfer(true, pos, wrap(b, off, len), off, len);
     }
 
     @Override
     public boolean write(long pos, byte[] b, int off, int len) {
-        return transfer(false, pos, b, off, len);
+        return transfer(false, pos, wrap(b, off, len), off, len);
     }
 
-    private boolean transfer(boolean read, long pos, byte[] b, int off, int len) {
-        ByteBuffer bb = wrap(b, off, len);
+    /** Straight into (out of) the caller's buffer: for a direct one, no copy in the JVM at all. */
+    @Override
+    public boolean read(long pos, ByteBuffer b, int off, int len) {
+        return transfer(true, pos, view(b, off, len), off, len);
+    }
+
+    @Override
+    public boolean write(long pos, ByteBuffer b, int off, int len) {
+        return transfer(false, pos, view(b, off, len), off, len);
+    }
+
+    private boolean transfer(boolean read, long pos, ByteBuffer bb, int off, int len) {
         // a pending interrupt would make the channel close itself as the transfer begins
         boolean interrupted = Thread.interrupted();
         try {
@@ -122,7 +149,9 @@ final class FileStore implements BackingStore {
                         long at = pos + (bb.position() - off);
                         if (read) {
                             if (c.read(bb, at) < 0) {
-                                Arrays.fill(b, bb.position(), off + len, (byte) 0);
+                                while (bb.hasRemaining()) {
+                                    bb.put((byte) 0); // past the end of a file that shrank
+                                }
                                 break;
                             }
                         } else {

@@ -50,6 +50,12 @@ public final class DmTargetLinear implements DmTarget {
         return c.pdev.udevName() + " " + Long.toUnsignedString(c.offset);
     }
 
+    /** Moves bytes only through the disks and Buf's own methods: ByteBuffer bufs pass as they are. */
+    @Override
+    public boolean buffers() {
+        return true;
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         Config c = (Config) entry.config();

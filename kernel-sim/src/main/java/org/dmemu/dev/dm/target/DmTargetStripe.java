@@ -103,6 +103,12 @@ public final class DmTargetStripe implements DmTarget {
         return new long[] {dev, row * chunk + off, chunk - off};
     }
 
+    /** Moves bytes only through the disks and Buf's own methods: ByteBuffer bufs pass as they are. */
+    @Override
+    public boolean buffers() {
+        return true;
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         Config c = (Config) entry.config();
@@ -135,7 +141,7 @@ public final class DmTargetStripe implements DmTarget {
             long left = (chunk - off) * 512;
             int n = (left > 0 && left < len - done) ? (int) left : len - done;
             long devblk = row * chunk + off + c.offsets[dev];
-            scratch.setup(nb.flags(), devblk, nb.data(), nb.dataOffset() + done, n);
+            scratch.setupSlice(nb.flags(), devblk, nb, done, n);
             if (trace != null) {
                 trace(trace, depth, c, blkno, dev, devblk, n);
             }
