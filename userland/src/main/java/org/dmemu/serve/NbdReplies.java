@@ -62,6 +62,7 @@ final class NbdReplies {
         ByteBuffer h = r.header;
         h.clear();
         h.putInt(SIMPLE_REPLY_MAGIC).putInt(error).putLong(r.handle).flip();
+        r.dataLen = len;
         if (len == 0) {
             r.replyData = null;
             return;
@@ -88,6 +89,7 @@ final class NbdReplies {
         h.clear();
         h.putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE).putShort((short) REPLY_TYPE_OFFSET_DATA)
                 .putLong(r.handle).putInt(8 + len).putLong(r.offset).flip();
+        r.dataLen = len;
         ByteBuffer d = r.dataView;
         d.clear().limit(len);
         if (len <= DIRECT_MAX) {
@@ -131,6 +133,7 @@ final class NbdReplies {
         h.clear();
         h.putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE).putShort((short) type)
                 .putLong(r.handle).putInt(payload.remaining()).flip();
+        r.dataLen = 0;
         r.vec[0] = h;
         r.vec[1] = payload;
         r.replyData = payload;

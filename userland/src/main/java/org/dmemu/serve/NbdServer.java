@@ -96,6 +96,18 @@ public final class NbdServer implements AutoCloseable {
         }
     }
 
+    /** Data bytes sent in answer to reads, over every connection (the server's own statistics). */
+    private final java.util.concurrent.atomic.LongAdder bytesRead = new java.util.concurrent.atomic.LongAdder();
+
+    /** The data bytes sent in answer to NBD_CMD_READ so far. */
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    void countRead(long n) {
+        bytesRead.add(n);
+    }
+
     /** Whether discards are allowed ({@code serve --no-discard} turns them off). */
     boolean discard() {
         return discard;

@@ -147,6 +147,10 @@ final class NbdTransmission {
             // The device misbehaved: the connection is over (the reader stops at the closed channel).
             replies.fail();
             r.replyData = null;
+            r.dataLen = 0;
+        }
+        if (r.dataLen > 0) {
+            server.countRead(r.dataLen);
         }
         replies.send(r);
     }

@@ -67,6 +67,11 @@ public final class ServeDaemon implements AutoCloseable {
         }
     }
 
+    /** The NBD listener (its statistics: {@link NbdServer#bytesRead()}). */
+    NbdServer nbdServer() {
+        return nbd;
+    }
+
     public Kernel kernel() {
         return kernel;
     }
