@@ -17,6 +17,10 @@
 # (FileChannel.force) when a client disconnects and nbdcopy waits for that, nbdkit's file plugin
 # does not sync on disconnect, so the plain write row compares a synced write with an unsynced
 # one; with --flush both servers sync.
+# A fourth row (issue 15) copies a mostly-empty 256 MiB export (two 1 MiB data regions in a sparse
+# image, the rest holes) to a local file with the same client: time dmemu ÷ nbdkit as nbdkit's
+# time over dmemu's (≥ 1.0x: dmemu as fast); both servers answer base:allocation block status, so
+# the client reads only the data.
 # --jfr FILE records a Java Flight Recording of the dmemu server (for profiling).
 #
 # The client runs with $NBDCOPY_OPTS (default "--connections=1": dmemu does not advertise
@@ -59,6 +63,7 @@ kit_pid=""
 cleanup() {
     [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null || true
     [ -n "$kit_pid" ] && kill "$kit_pid" 2>/dev/null || true
+    [ -n "$sparse_pid" ] && kill "$sparse_pid" 2>/dev/null || true
     [ "$keep" = 1 ] && echo "nbd-compare: kept $tmp" >&2 || rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -71,6 +76,11 @@ bytes=$((len * 512))
 head -c "$total" /dev/urandom >"$image"
 dd if=/dev/zero of="$image" bs=1M count=1 conv=notrunc status=none
 head -c "$bytes" /dev/urandom >"$tmp/src.bin"
+sparse="$tmp/sparse.img"
+sparse_bytes=$((256 * 1024 * 1024))
+truncate -s "$sparse_bytes" "$sparse"
+dd if=/dev/urandom of="$sparse" bs=1M count=1 seek=64 conv=notrunc status=none
+dd if=/dev/urandom of="$sparse" bs=1M count=1 seek=200 conv=notrunc status=none
 
 free_port() {
     local p
@@ -82,12 +92,15 @@ free_port() {
 port_d="$(free_port)"
 port_k="$(free_port)"
 while [ "$port_k" = "$port_d" ]; do port_k="$(free_port)"; done
+port_s="$(free_port)"
+while [ "$port_s" = "$port_d" ] || [ "$port_s" = "$port_k" ]; do port_s="$(free_port)"; done
+sparse_pid=""
 
 # --- dmemu ------------------------------------------------------------------------------
 ctl="$tmp/control"
 jfr_opts=""
 [ -n "$jfr" ] && jfr_opts="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:StartFlightRecording=filename=$jfr,settings=profile"
-DMEMU_JAVA_OPTS="${DMEMU_JAVA_OPTS:-} $jfr_opts" "$root/dmemu" serve --state "$tmp/state" --disk "wd1=file:$image" --control "$ctl" \
+DMEMU_JAVA_OPTS="${DMEMU_JAVA_OPTS:-} $jfr_opts" "$root/dmemu" serve --state "$tmp/state" --disk "wd1=file:$image" --disk "wd2=file:$sparse" --control "$ctl" \
     --nbd-port "$port_d" >"$tmp/serve.log" 2>&1 &
 serve_pid=$!
 for _ in $(seq 1 300); do
@@ -101,12 +114,19 @@ dmctl create bench0 >/dev/null
 echo "0 $len linear /dev/wd1a $offset" | dmctl reload bench0 >/dev/null
 dmctl resume bench0 >/dev/null
 uri_d="nbd://127.0.0.1:$port_d/bench0"
+dmctl create sparse0 >/dev/null
+echo "0 $((sparse_bytes / 512)) linear /dev/wd2d 0" | dmctl reload sparse0 >/dev/null
+dmctl resume sparse0 >/dev/null
+uri_ds="nbd://127.0.0.1:$port_d/sparse0"
 
 # --- nbdkit -----------------------------------------------------------------------------
 nbdkit -f -i 127.0.0.1 -p "$port_k" --filter=offset file "$image" \
     offset=$((offset * 512)) range="$bytes" >"$tmp/nbdkit.log" 2>&1 &
 kit_pid=$!
 uri_k="nbd://127.0.0.1:$port_k"
+nbdkit -f -i 127.0.0.1 -p "$port_s" file "$sparse" >"$tmp/nbdkit-sparse.log" 2>&1 &
+sparse_pid=$!
+uri_ks="nbd://127.0.0.1:$port_s"
 
 for _ in $(seq 1 100); do
     nbdinfo --size "$uri_d" >/dev/null 2>&1 && nbdinfo --size "$uri_k" >/dev/null 2>&1 && break
@@ -124,6 +144,16 @@ nbdcopy $nbdcopy_opts "$uri_k" "$tmp/b.bin"
 tail -c +$((offset * 512 + 1)) "$image" | cmp -s - "$tmp/a.bin" || { echo "nbd-compare: dmemu returned different bytes" >&2; exit 1; }
 cmp -s "$tmp/a.bin" "$tmp/b.bin" || { echo "nbd-compare: nbdkit returned different bytes" >&2; exit 1; }
 rm -f "$tmp/a.bin" "$tmp/b.bin"
+for _ in $(seq 1 50); do nbdinfo --size "$uri_ks" >/dev/null 2>&1 && break; sleep 0.2; done
+# shellcheck disable=SC2086
+nbdcopy $nbdcopy_opts "$uri_ds" "$tmp/a.bin"
+cmp -s "$sparse" "$tmp/a.bin" || { echo "nbd-compare: dmemu returned different bytes of the sparse export" >&2; exit 1; }
+rm -f "$tmp/a.bin"
+# time_sparse URI → seconds to copy the sparse export into a fresh local file
+time_sparse() {
+    rm -f "$tmp/sparse-out.img"
+    time_copy "$1" "$tmp/sparse-out.img"
+}
 
 now() { date +%s.%N; }
 # time_copy SRC DST [EXTRA-OPTION] → seconds
@@ -140,18 +170,21 @@ time_copy() {
 for _ in $(seq 1 "$warmup"); do
     time_copy "$uri_d" null: >/dev/null; time_copy "$uri_k" null: >/dev/null
     time_copy "$tmp/src.bin" "$uri_d" >/dev/null; time_copy "$tmp/src.bin" "$uri_k" >/dev/null
+    time_sparse "$uri_ds" >/dev/null; time_sparse "$uri_ks" >/dev/null
 done
 
-declare -a rd rk wd wk fd fk
+declare -a rd rk wd wk fd fk spd spk
 for i in $(seq 1 "$runs"); do
     if [ $((i % 2)) = 1 ]; then
         rd+=("$(time_copy "$uri_d" null:)"); rk+=("$(time_copy "$uri_k" null:)")
         wd+=("$(time_copy "$tmp/src.bin" "$uri_d")"); wk+=("$(time_copy "$tmp/src.bin" "$uri_k")")
         fd+=("$(time_copy "$tmp/src.bin" "$uri_d" --flush)"); fk+=("$(time_copy "$tmp/src.bin" "$uri_k" --flush)")
+        spd+=("$(time_sparse "$uri_ds")"); spk+=("$(time_sparse "$uri_ks")")
     else
         rk+=("$(time_copy "$uri_k" null:)"); rd+=("$(time_copy "$uri_d" null:)")
         wk+=("$(time_copy "$tmp/src.bin" "$uri_k")"); wd+=("$(time_copy "$tmp/src.bin" "$uri_d")")
         fk+=("$(time_copy "$tmp/src.bin" "$uri_k" --flush)"); fd+=("$(time_copy "$tmp/src.bin" "$uri_d" --flush)")
+        spk+=("$(time_sparse "$uri_ks")"); spd+=("$(time_sparse "$uri_ds")")
     fi
 done
 
@@ -168,6 +201,7 @@ round_ratios() {
 md_r="$(median "${rd[@]}")"; mk_r="$(median "${rk[@]}")"
 md_w="$(median "${wd[@]}")"; mk_w="$(median "${wk[@]}")"
 md_f="$(median "${fd[@]}")"; mk_f="$(median "${fk[@]}")"
+md_s="$(median "${spd[@]}")"; mk_s="$(median "${spk[@]}")"
 report="$(
     echo "NBD comparison: $((bytes / 1048576)) MiB export (linear, offset $offset sectors), $runs alternating rounds after $warmup untimed"
     echo "client: nbdcopy $(nbdcopy --version 2>/dev/null | head -1 | awk '{print $2}') ${nbdcopy_opts:-(defaults)}; servers: dmemu serve, $(nbdkit --version | head -1) file + offset filter"
@@ -180,10 +214,13 @@ report="$(
         "$(echo "$mk_w / $md_w" | bc -l)" "$(round_ratios wd wk)"
     printf '| write + flush (nbdcopy --flush) | %.0f | %.0f | %.2fx | %s |\n' "$(mibs "$md_f")" "$(mibs "$mk_f")" \
         "$(echo "$mk_f / $md_f" | bc -l)" "$(round_ratios fd fk)"
+    printf '| sparse copy, 256 MiB export with 2 MiB data (nbdcopy → file), seconds | %.3f s | %.3f s | %.2fx | %s |\n' \
+        "$md_s" "$mk_s" "$(echo "$mk_s / $md_s" | bc -l)" "$(round_ratios spd spk)"
     echo
     echo "read seconds:  dmemu ${rd[*]}; nbdkit ${rk[*]}"
     echo "write seconds: dmemu ${wd[*]}; nbdkit ${wk[*]}"
     echo "write + flush seconds: dmemu ${fd[*]}; nbdkit ${fk[*]}"
+    echo "sparse copy seconds: dmemu ${spd[*]}; nbdkit ${spk[*]}"
 )"
 echo "$report"
 [ -n "$out" ] && echo "$report" >"$out"

@@ -60,6 +60,14 @@ final class NbdCommands {
         this.replies = replies;
     }
 
+    /** Set by the first write command: the connection syncs the device when it ends. */
+    private volatile boolean wrote;
+
+    /** True once a write command was served. */
+    boolean wrote() {
+        return wrote;
+    }
+
     /** {@code DIOCCACHESYNC} of the export, as an NBD error value. */
     int sync() {
         return nbdError(disk.cacheSync());
@@ -92,6 +100,9 @@ final class NbdCommands {
         if (write && session.readOnly()) {
             fail(r, EPERM);
             return;
+        }
+        if (write && !wrote) {
+            wrote = true;
         }
         switch (type) {
             case CMD_READ -> {

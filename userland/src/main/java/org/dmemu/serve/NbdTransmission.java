@@ -183,6 +183,11 @@ final class NbdTransmission {
         }
     }
 
+    /** True when a write command was served: the device is synced at the end. */
+    boolean wrote() {
+        return commands.wrote();
+    }
+
     /** Lets the requests in flight finish, then ends the workers. */
     void stopWorkers() {
         waitIdle();
