@@ -119,7 +119,7 @@ final class NbdTransmission {
 
     private NbdRequest newSlot() {
         slots++;
-        return new NbdRequest();
+        return server.takeSlot();
     }
 
     private void startWorker() {
@@ -207,6 +207,10 @@ final class NbdTransmission {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+        NbdRequest r;
+        while ((r = free.poll()) != null) {
+            server.giveSlot(r);
         }
     }
 
