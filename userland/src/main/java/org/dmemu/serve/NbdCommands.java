@@ -113,7 +113,7 @@ final class NbdCommands {
                     int err = io(r, true, offset, r.dataBuffer(len), len);
                     if (err != 0) {
                         fail(r, err);
-                    } else if (session.structured() && len > 0) {
+                    } else if (session.structured()) {
                         replies.readChunk(r, len);
                     } else {
                         replies.reply(r, 0, len);

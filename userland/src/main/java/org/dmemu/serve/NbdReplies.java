@@ -82,9 +82,14 @@ final class NbdReplies {
 
     /**
      * Prepares a structured read reply: one {@code OFFSET_DATA} chunk (flag DONE) with the
-     * request's offset and {@code len} bytes of the slot's data.
+     * request's offset and {@code len} bytes of the slot's data; for a read of 0 bytes one
+     * {@code NONE} chunk.
      */
     void readChunk(NbdRequest r, int len) {
+        if (len == 0) {
+            chunk(r, REPLY_TYPE_NONE, r.metaBuffer(0).flip());
+            return;
+        }
         ByteBuffer h = r.header;
         h.clear();
         h.putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE).putShort((short) REPLY_TYPE_OFFSET_DATA)
@@ -174,7 +179,8 @@ final class NbdReplies {
                 }
             } else {
                 ByteBuffer d = x.replyData;
-                while (d.hasRemaining()) {
+                ByteBuffer h = x.vec[0];
+                while (h.hasRemaining() || d.hasRemaining()) {
                     ch.write(x.vec);
                 }
             }

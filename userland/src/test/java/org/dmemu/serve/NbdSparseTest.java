@@ -99,6 +99,12 @@ class NbdSparseTest {
             assertEquals("error " + EINVAL, c.blockStatus(CMD_FLAG_FUA, 0, 512), "a flag it does not take");
             assertArrayEquals(data, c.readStructured(MIB, 4096));
             assertArrayEquals(new byte[512], c.readStructured(9 * MIB, 512));
+            long h0 = c.request(CMD_READ, 0, 0, 0, null);
+            NbdTestClient.Chunk none = c.chunk();
+            assertEquals(h0, none.handle());
+            assertEquals(REPLY_TYPE_NONE, none.type(), "a read of 0 bytes: one NONE chunk");
+            assertEquals(REPLY_FLAG_DONE, none.flags());
+            assertEquals(0, none.payload().length);
             assertNull(c.readStructured(16 * MIB, 512));
             assertEquals(EINVAL, c.lastError, "a read error is an ERROR chunk");
             assertEquals(0, c.reply(c.request(CMD_WRITE, 0, 0, 512, new byte[512])), "writes keep simple replies");
