@@ -14,6 +14,9 @@ import java.util.Arrays;
  * <p>The size is the file's size when it is opened. Bytes past the file's current end (it may
  * shrink behind our back) read as zero.
  *
+ * <p>Sparseness (issue 15, the methods at the end): holes through {@code lseek(SEEK_DATA/
+ * SEEK_HOLE)}, discard through {@code fallocate(PUNCH_HOLE)}, both in {@link HostSparse}.
+ *
  * <p>Differences from a real disk: each transfer wraps the caller's array in a heap
  * {@link ByteBuffer} view (one small allocation per call; the JDK's channel API requires it).
  */
