@@ -50,6 +50,7 @@ public final class BenchMain {
                     new Pass("\\.(DmStrategyBench|BaselineBench)\\.", 1,
                             new String[][] {{"target", "linear", "striped2", "zero"}, {"size", "4096", "1048576"}}),
                     new Pass("\\.(TableScaleBench|ProplibBench)\\.", 1, new String[0][]),
+                    new Pass("\\.ProplibScaleBench\\.", 1, new String[][] {{"keys", "25000", "100000"}}),
                     new Pass("\\.ProtocolBench\\.(version|info|reload100)$", 1, new String[0][]),
                     new Pass("\\.(DmStrategyBench\\.read|BaselineBench\\.arraycopyRead)$", 2,
                             new String[][] {{"target", "linear"}, {"size", "4096"}}));
@@ -58,6 +59,7 @@ public final class BenchMain {
                 new Pass("\\.(DmStrategyBench|BaselineBench|TableScaleBench|ProtocolBench)\\.", 1,
                         new String[0][]),
                 new Pass("\\.ProplibBench\\.", 1, new String[0][]),
+                new Pass("\\.ProplibScaleBench\\.", 1, new String[0][]),
                 new Pass("\\.(DmStrategyBench|BaselineBench)\\.", 2,
                         new String[][] {{"target", "linear", "striped2", "zero"}, {"size", "4096", "1048576"}}));
     }

@@ -26,9 +26,12 @@ import org.dmemu.sys.Trace;
  * This is the entry point the front ends (replay, serve, dmctl, benchmarks) use.
  *
  * <p>The emulated {@code /dev} holds exactly: {@code /dev/mapper/control} (dm character minor
- * 0), {@code /dev/mapper/NAME} for each dm device listed now (block), and for every disk unit
- * registered at boot its 16 block nodes {@code /dev/wd1a}…{@code /dev/wd1p} and character nodes
- * {@code /dev/rwd1a}…{@code /dev/rwd1p}. No host path is ever reachable.
+ * 0), {@code /dev/mapper/NAME} (block), {@code /dev/mapper/rNAME} and {@code /dev/rmapper/NAME}
+ * (character) for each dm device that exists now, and for every disk unit registered at boot
+ * its 16 block nodes {@code /dev/wd1a}…{@code /dev/wd1p} and character nodes
+ * {@code /dev/rwd1a}…{@code /dev/rwd1p}; paths are looked up by {@link Namei}. No host path is
+ * ever reachable. Opens follow specfs ({@link Specfs}): one open of a block device at a time
+ * (a table's pdev counts), any number of a character device.
  *
  * <p>Differences from NetBSD: see docs/differences.md; the caller is root unless
  * {@link #setPrivileged(boolean)} says otherwise.
@@ -38,10 +41,14 @@ public final class Kernel implements AutoCloseable {
     public static final String CONTROL = "/dev/mapper/control";
     /** The prefix of dm device nodes. */
     public static final String MAPPER = "/dev/mapper/";
+    /** The prefix of dm raw (character) device nodes. */
+    public static final String RMAPPER = "/dev/rmapper/";
 
     private final KernelConfig config;
     private final Map<String, Disk> disks = new LinkedHashMap<>();
     private final DeviceMapper dm;
+    private final Specfs specfs = new Specfs();
+    private final Namei namei;
     private volatile boolean privileged = true;
 
     private Kernel(KernelConfig config, DiskLabelSource labels) throws IOException {
@@ -64,9 +71,11 @@ public final class Kernel implements AutoCloseable {
             disks.values().forEach(Disk::close);
             throw e;
         }
-        DmPdevList pdevs = new DmPdevList(this::resolveBlock);
+        this.namei = new Namei(disks, this::dmMinorByName);
+        DmPdevList pdevs = new DmPdevList(this::bdevOpenpath);
         this.dm = new DeviceMapper(DmTargetList.builtins(config.extraTargets()), pdevs, trace, config.strictErrno());
         dm.setStrictOffsets(config.strictOffsets());
+        disks.values().forEach(d -> d.setLog(dm::log));
     }
 
     /** Boots a kernel with the given disks and options. */
@@ -98,101 +107,86 @@ public final class Kernel implements AutoCloseable {
         this.privileged = privileged;
     }
 
-    /** A parsed disk node: the disk, partition and whether it is the raw (character) node. */
-    private record DiskNode(Disk disk, int part, boolean raw) {
+    /** {@code namei} over the emulated /dev; {@code path} is a byte string (see {@link Namei}). */
+    private Namei.Vnode lookup(String path) throws KernelException {
+        return namei.lookup(path);
     }
 
-    private DiskNode diskNode(String path) {
-        if (!path.startsWith("/dev/") || path.length() < 8) {
-            return null;
+    /** The minor of the dm device named {@code name} (a byte string), or -1. */
+    private long dmMinorByName(String name) {
+        synchronized (dm.lock()) {
+            DmDev d = dm.devs().byName(name);
+            return d == null ? -1 : d.minor;
         }
-        String n = path.substring(5);
-        boolean raw = false;
-        if (n.startsWith("r") && !disks.containsKey(n.substring(0, n.length() - 1))) {
-            raw = true;
-            n = n.substring(1);
-        }
-        char letter = n.charAt(n.length() - 1);
-        int part = letter - 'a';
-        if (part < 0 || part >= Disk.MAXPARTITIONS) {
-            return null;
-        }
-        Disk d = disks.get(n.substring(0, n.length() - 1));
-        return d == null ? null : new DiskNode(d, part, raw);
     }
 
     /**
-     * What {@code namei} makes of {@code path} in the emulated file system: relative paths
-     * start at {@code /} (the emulated process's working directory), empty and {@code .}
-     * components vanish, {@code ..} goes up (never above {@code /}). There are no symbolic
-     * links. Null for an empty path.
+     * {@code vn_bdev_openpath} (vfs_vnops.c) for {@code dm_pdev_insert}: namei, ENOTBLK unless
+     * the object is a block device node, then {@code VOP_OPEN} through {@link Specfs} (one open
+     * of a block device). The path is the table's byte string.
      */
-    static String namei(String path) {
-        if (path.isEmpty()) {
-            return null;
+    private DmPdevList.Node bdevOpenpath(String path) {
+        Namei.Vnode vp;
+        try {
+            vp = lookup(path);
+        } catch (KernelException e) {
+            return DmPdevList.Node.failed(e.errno());
         }
-        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
-        for (String c : path.split("/")) {
-            if (c.isEmpty() || c.equals(".")) {
-                continue;
-            }
-            if (c.equals("..")) {
-                parts.pollLast();
-            } else {
-                parts.addLast(c);
-            }
+        if (vp.type() != Namei.VType.VBLK) {
+            return DmPdevList.Node.failed(Errno.ENOTBLK);
         }
-        return "/" + String.join("/", parts);
-    }
-
-    /** vn_bdev_openpath's lookup: the path through {@link #namei}, then only block disk nodes. */
-    private DmPdevList.Node resolveBlock(String path) {
-        String canonical = namei(path);
-        if (canonical == null) {
-            return null;
-        }
-        DiskNode n = diskNode(canonical);
-        return n == null || n.raw ? null : new DmPdevList.Node(n.disk, n.part);
-    }
-
-    private long dmMinor(String devPath) {
-        if (devPath.equals(CONTROL)) {
-            return 0;
-        }
-        if (devPath.startsWith(MAPPER)) {
-            String name = DmIoctlUtil.fromText(devPath.substring(MAPPER.length()));
-            if (name.isEmpty()) {
-                return -1;
-            }
+        long rdev = vp.rdev();
+        if (vp.dmMinor() > 0) {
+            long minor = vp.dmMinor();
+            DmDev lower;
             synchronized (dm.lock()) {
-                DmDev d = dm.devs().byName(name);
-                return d == null ? -1 : d.minor;
+                lower = dm.devs().byMinor(minor);
             }
+            if (lower == null) {
+                return DmPdevList.Node.failed(Errno.ENXIO);
+            }
+            Errno e = specfs.open(rdev, true, () -> dmopen(minor, DmDev.OPEN_BLK));
+            return e != Errno.NONE ? DmPdevList.Node.failed(e) : new DmPdevList.Node(Errno.NONE, rdev, null, 0,
+                    lower, () -> specfs.close(rdev, true, () -> dm.close(minor, DmDev.OPEN_BLK)));
         }
-        return -1;
+        Disk d = vp.disk();
+        int part = vp.part();
+        Errno e = specfs.open(rdev, true, () -> d.open(part));
+        return e != Errno.NONE ? DmPdevList.Node.failed(e)
+                : new DmPdevList.Node(Errno.NONE, rdev, d, part, null, () -> specfs.close(rdev, true, () -> { }));
+    }
+
+    private Errno dmopen(long minor, int bit) {
+        dm.open(minor, bit);
+        return Errno.NONE;
     }
 
     /**
-     * {@code ioctl(fd, cmd, &pref)} on an open node ({@code /dev/mapper/control} or a dm disk):
-     * {@code plist} is what {@code pref_plist} points at and {@code prefLen} is {@code pref_len}.
-     * On a dm disk node, disk ioctls ({@code DIOC*}) are answered first ({@code plist} is then
-     * the argument buffer). On a disk node ({@code /dev/wd1d}), the disk's ioctls.
-     * A path that is no node of the emulated /dev → ENOENT (the open fails).
+     * {@code ioctl(fd, cmd, &pref)} on a node opened for the call ({@code /dev/mapper/control},
+     * a dm device or a disk node): {@code plist} is what {@code pref_plist} points at and
+     * {@code prefLen} is {@code pref_len}. On a dm device node, disk ioctls ({@code DIOC*}) are
+     * answered first ({@code plist} is then the argument buffer). On a disk node
+     * ({@code /dev/wd1d}), the disk's ioctls. The open follows NetBSD's rules (namei errors,
+     * EBUSY for a block node already open, EISDIR for a directory): its errno is the result.
      */
     public IoctlResult ioctl(String devPath, long cmd, byte[] plist, long prefLen) {
-        long minor = dmMinor(devPath);
-        if (minor >= 0) {
-            return dm.dmioctl(devPath, minor, cmd, plist, prefLen, privileged);
+        if (devPath.equals(CONTROL)) {
+            return dm.dmioctl(devPath, 0, cmd, plist, prefLen, privileged);
         }
-        DiskNode n = diskNode(devPath);
-        if (n == null) {
-            return new IoctlResult(Errno.ENOENT.number(), new byte[0]);
+        DiskHandle h;
+        try {
+            h = open(devPath);
+        } catch (KernelException e) {
+            return new IoctlResult(e.errno().number(), new byte[0]);
         }
-        Errno open = n.disk.open(n.part);
-        if (open != Errno.NONE) {
-            return new IoctlResult(open.number(), new byte[0]);
+        try {
+            if (h instanceof DmHandle dh) {
+                return dm.dmioctl(devPath, dh.minor, cmd, plist, prefLen, privileged);
+            }
+            return h.ioctl(cmd, plist);
+        } finally {
+            h.close();
         }
-        return diskIoctl(n.disk, n.part, cmd, plist);
     }
 
     /** The kernel's log (dmesg): messages such as the dm component-offset report. */
@@ -223,30 +217,48 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
-     * Opens a block device node of the emulated {@code /dev} ({@code /dev/mapper/NAME},
-     * {@code /dev/wd1a}, {@code /dev/rwd1d} …).
+     * {@code open(path, O_RDWR)} of a device node of the emulated {@code /dev}
+     * ({@code /dev/mapper/NAME}, {@code /dev/rmapper/NAME}, {@code /dev/wd1a}, {@code /dev/rwd1d}
+     * …): namei, then {@code spec_open}: a block node can be open once (EBUSY while a table or
+     * another opener holds it), a raw node any number of times; then the driver's open (a disk
+     * partition that does not exist: ENXIO).
      *
-     * @throws KernelException with ENOENT/ENXIO if no such node or device exists
+     * @throws KernelException with the errno of the failing step (ENOENT, ENOTDIR, EISDIR,
+     *                         EBUSY, ENXIO, ENAMETOOLONG)
      */
     public DiskHandle open(String devPath) throws KernelException {
-        long minor = dmMinor(devPath);
-        if (minor >= 0) {
+        Namei.Vnode vp = lookup(DmIoctlUtil.fromText(devPath));
+        if (vp.type() == Namei.VType.VDIR) {
+            throw new KernelException(Errno.EISDIR, devPath + ": is a directory");
+        }
+        boolean blk = vp.type() == Namei.VType.VBLK;
+        long rdev = vp.rdev();
+        if (vp.dmMinor() >= 0) {
+            long minor = vp.dmMinor();
+            int bit = blk ? DmDev.OPEN_BLK : DmDev.OPEN_CHR;
             DmDev dev;
             synchronized (dm.lock()) {
                 dev = minor == 0 ? null : dm.devs().byMinor(minor);
             }
-            dm.open(minor, DmDev.OPEN_BLK);
-            return new DmHandle(devPath, minor, dev);
+            Errno e = specfs.open(rdev, blk, () -> dmopen(minor, bit));
+            if (e != Errno.NONE) {
+                throw new KernelException(e, devPath + ": " + e.describe());
+            }
+            return new DmHandle(devPath, minor, dev, rdev, blk);
         }
-        DiskNode n = diskNode(devPath);
-        if (n == null) {
-            throw new KernelException(Errno.ENOENT, devPath + ": no such device node");
-        }
-        Errno e = n.disk.open(n.part);
+        Disk d = vp.disk();
+        int part = vp.part();
+        Errno e = specfs.open(rdev, blk, () -> d.open(part));
         if (e != Errno.NONE) {
-            throw new KernelException(e, devPath + ": partition not configured");
+            throw new KernelException(e, devPath + (e == Errno.ENXIO ? ": partition not configured"
+                    : ": " + e.describe()));
         }
-        return new PartHandle(devPath, n.disk, n.part);
+        return new PartHandle(devPath, d, part, rdev, blk);
+    }
+
+    /** {@code spec_open}'s counts (tests, lint). */
+    public Specfs specfs() {
+        return specfs;
     }
 
     /** The names of the dm devices that have an active table now, in minor order. */
@@ -271,12 +283,16 @@ public final class Kernel implements AutoCloseable {
         private final String path;
         private final long minor;
         private final DmDev dev;
+        private final long rdev;
+        private final boolean blk;
         private boolean closed;
 
-        DmHandle(String path, long minor, DmDev dev) {
+        DmHandle(String path, long minor, DmDev dev, long rdev, boolean blk) {
             this.path = path;
             this.minor = minor;
             this.dev = dev;
+            this.rdev = rdev;
+            this.blk = blk;
         }
 
         @Override
@@ -354,21 +370,27 @@ public final class Kernel implements AutoCloseable {
         public void close() {
             if (!closed) {
                 closed = true;
-                dm.close(minor, DmDev.OPEN_BLK);
+                int bit = blk ? DmDev.OPEN_BLK : DmDev.OPEN_CHR;
+                specfs.close(rdev, blk, () -> dm.close(minor, bit));
             }
         }
     }
 
     /** An open disk partition node. */
-    private static final class PartHandle implements DiskHandle {
+    private final class PartHandle implements DiskHandle {
         private final String path;
         private final Disk disk;
         private final int part;
+        private final long rdev;
+        private final boolean blk;
+        private boolean closed;
 
-        PartHandle(String path, Disk disk, int part) {
+        PartHandle(String path, Disk disk, int part, long rdev, boolean blk) {
             this.path = path;
             this.disk = disk;
             this.part = part;
+            this.rdev = rdev;
+            this.blk = blk;
         }
 
         @Override
@@ -424,6 +446,10 @@ public final class Kernel implements AutoCloseable {
 
         @Override
         public void close() {
+            if (!closed) {
+                closed = true;
+                specfs.close(rdev, blk, () -> { });
+            }
         }
     }
 }

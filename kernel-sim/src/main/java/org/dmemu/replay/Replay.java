@@ -10,10 +10,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
+import org.dmemu.conform.Expectation;
 import org.dmemu.dev.dm.NetbsdDm;
 import org.dmemu.kern.DiskHandle;
 import org.dmemu.kern.DiskSpec;
@@ -21,6 +20,7 @@ import org.dmemu.kern.IoctlResult;
 import org.dmemu.kern.Kernel;
 import org.dmemu.kern.KernelConfig;
 import org.dmemu.kern.KernelException;
+import org.dmemu.kern.KernelOptions;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
 
@@ -30,7 +30,7 @@ import org.dmemu.sys.Errno;
  * tester's entry point.
  *
  * <pre>
- * dmemu replay [--disk UNIT=SOURCE[,secsize=N]]... [--targets LIST] [--strict-errno] [--trace] FILE
+ * dmemu replay [--expect FILE.out] [kernel options: see {@link KernelOptions}] FILE
  * </pre>
  *
  * <p>Items (FILE {@code -} = standard input):
@@ -49,7 +49,11 @@ import org.dmemu.sys.Errno;
  * output is {@code read|write DEV BLKNO BCOUNT open errno N NAME}. {@code resid} is the number of
  * bytes not transferred ({@code b_resid}, plus what a bounds check cut off the end).
  *
- * <p>Exit status: 0 once every item ran; 2 for an unreadable or malformed FILE (one line naming
+ * <p>{@code --expect FILE.out}: instead of printing the output, compare each item's output with
+ * the expected one ({@link Expectation}): the first difference is printed as a unified diff with
+ * the item number, and the exit status is 1 if anything differs.
+ *
+ * <p>Exit status: 0 once every item ran (and, with --expect, matched); 2 for an unreadable or malformed FILE (one line naming
  * the item number and line); 64 for bad options. Without {@code --disk}: wd0 and wd1, mem:64M each.
  *
  * <p>Differences from NetBSD: each directive is one strategy call; NetBSD read(2)/write(2) go through physio (64 KiB pieces).
@@ -69,39 +73,36 @@ public final class Replay {
         }
     }
 
-    private static final String USAGE = "usage: dmemu replay [--disk UNIT=SOURCE[,secsize=N]]... [--targets LIST]"
-            + " [--strict-errno] [--trace] FILE";
+    private static final String USAGE = "usage: dmemu replay [--expect FILE.out] " + KernelOptions.SYNOPSIS + " FILE";
 
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        List<DiskSpec> disks = new ArrayList<>();
-        Set<String> targets = new LinkedHashSet<>();
-        boolean strict = false;
-        boolean trace = false;
+        KernelOptions kopts = new KernelOptions();
         String file = null;
+        String expectFile = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             try {
+                int n = kopts.accept(args, i);
+                if (n > 0) {
+                    i += n - 1;
+                    continue;
+                }
                 switch (a) {
                     case "--help", "-h" -> {
                         out.println(USAGE);
+                        out.println("  --expect FILE.out               compare the output with FILE.out; print the first");
+                        out.println("                                  difference as a unified diff, exit 1 if any");
+                        out.println(KernelOptions.HELP);
                         return 0;
                     }
-                    case "--disk" -> disks.add(DiskSpec.parse(value(args, ++i, a)));
-                    case "--targets" -> {
-                        for (String t : value(args, ++i, a).split(",")) {
-                            if (!t.equals("delay") && !t.equals("flakey")) {
-                                throw new IllegalArgumentException("--targets: unknown target '" + t
-                                        + "' (extra targets: delay, flakey)");
-                            }
-                            targets.add(t);
+                    case "--expect" -> {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("--expect needs a value");
                         }
+                        expectFile = args[++i];
                     }
-                    case "--strict-errno" -> strict = true;
-                    case "--trace" -> trace = true;
                     default -> {
-                        if (a.startsWith("--disk=")) {
-                            disks.add(DiskSpec.parse(a.substring(7)));
-                        } else if (a.startsWith("-") && !a.equals("-")) {
+                        if (a.startsWith("-") && !a.equals("-")) {
                             throw new IllegalArgumentException("unknown option " + a);
                         } else if (file != null) {
                             throw new IllegalArgumentException("only one FILE may be given");
@@ -119,15 +120,11 @@ public final class Replay {
             err.println("dmemu replay: missing FILE (" + USAGE + ")");
             return 64;
         }
-        if (disks.isEmpty()) {
-            disks.add(new DiskSpec("wd0", "mem:64M", 512));
-            disks.add(new DiskSpec("wd1", "mem:64M", 512));
-        }
         byte[] input;
         try {
             input = file.equals("-") ? in.readAllBytes() : Files.readAllBytes(Path.of(file));
         } catch (IOException | RuntimeException e) {
-            err.println("dmemu replay: cannot read " + file + ": " + e.getMessage());
+            err.println("dmemu replay: " + file + ": " + org.dmemu.disklabel.tool.IoErrors.reason(e));
             return 2;
         }
         List<Item> items;
@@ -137,24 +134,49 @@ public final class Replay {
             err.println("dmemu replay: " + file + ": " + e.getMessage());
             return 2;
         }
-        KernelConfig cfg = new KernelConfig(disks, targets, strict, false, trace ? err : null);
+        Expectation expect = null;
+        if (expectFile != null) {
+            try {
+                expect = Expectation.load(Path.of(expectFile));
+            } catch (IOException | RuntimeException e) {
+                err.println("dmemu replay: cannot read " + expectFile + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        KernelConfig cfg = kopts.config(List.of(new DiskSpec("wd0", "mem:64M", 512),
+                new DiskSpec("wd1", "mem:64M", 512)), err);
         try (Kernel k = Kernel.boot(cfg)) {
             for (Item it : items) {
-                runItem(k, it, out);
+                if (expect == null) {
+                    runItem(k, it, out);
+                    continue;
+                }
+                java.io.ByteArrayOutputStream one = new java.io.ByteArrayOutputStream();
+                runItem(k, it, new PrintStream(one, true, StandardCharsets.UTF_8));
+                expect.check(it.number(), one.toString(StandardCharsets.ISO_8859_1));
             }
         } catch (IOException | IllegalArgumentException e) {
             err.println("dmemu replay: cannot boot: " + e.getMessage());
             return 64;
         }
+        if (expect != null) {
+            return expect.finish(out, err);
+        }
         out.flush();
         return 0;
     }
 
-    private static String value(String[] args, int i, String opt) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(opt + " needs a value");
+    /**
+     * The number of items in a replay file.
+     *
+     * @throws IOException naming the item and line if the text is not in the replay format
+     */
+    public static int itemCount(byte[] text) throws IOException {
+        try {
+            return parse(text).size();
+        } catch (ReplayFormatException e) {
+            throw new IOException(e.getMessage());
         }
-        return args[i];
     }
 
     /** Splits the file into items. */

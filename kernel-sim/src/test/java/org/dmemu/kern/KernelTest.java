@@ -33,7 +33,7 @@ class KernelTest {
             assertEquals(Errno.ENOENT, assertThrows(KernelException.class, () -> t.k.open("/etc/passwd")).errno());
             assertEquals(Errno.ENOENT, assertThrows(KernelException.class, () -> t.k.open("/dev/wd7a")).errno());
             assertEquals(Errno.ENOENT, assertThrows(KernelException.class, () -> t.k.open("/dev/mapper/x")).errno());
-            assertEquals(Errno.ENOENT, assertThrows(KernelException.class, () -> t.k.open("/dev/mapper/")).errno());
+            assertEquals(Errno.EISDIR, assertThrows(KernelException.class, () -> t.k.open("/dev/mapper/")).errno());
             assertEquals(Errno.ENXIO, assertThrows(KernelException.class, () -> t.k.open("/dev/wd1b")).errno());
             assertEquals(Errno.ENXIO, assertThrows(KernelException.class, () -> t.k.open("/dev/rwd1e")).errno());
         }
@@ -81,31 +81,5 @@ class KernelTest {
                 List.of(DiskSpec.parse("wd0=mem:1M"), DiskSpec.parse("wd0=mem:2M")), Set.of(), false, false, null)));
         assertThrows(IllegalArgumentException.class, () -> Kernel.boot(new KernelConfig(
                 List.of(), Set.of("mirror"), false, false, null)));
-    }
-
-    @Test
-    void namei_normalizesWithinTheEmulatedTree() {
-        assertEquals("/dev/wd1a", Kernel.namei("/dev//wd1a"));
-        assertEquals("/dev/wd1a", Kernel.namei("/dev/./wd1a"));
-        assertEquals("/dev/wd1a", Kernel.namei("/../dev/../dev/wd1a"));
-        assertEquals("/dev/wd1a", Kernel.namei("dev/wd1a"));
-        assertEquals("/x", Kernel.namei("../x"));
-        assertNull(Kernel.namei(""));
-    }
-
-    @Test
-    void pdevPathForms_sameDevTDistinctPdevs() {
-        try (DmTestSupport t = new DmTestSupport()) {
-            t.up("a", line(0, 8, "linear", "/dev//wd1d 800"), line(8, 8, "linear", "/dev/./wd1d 900"),
-                    line(16, 8, "linear", "/dev/wd1d 1000"));
-            assertEquals(3, t.k.deviceMapper().pdevs().snapshot().size());
-            assertEquals(arr(org.dmemu.proplib.PropNumber.unsigned(0x13)),
-                    t.call(req("deps", "name", "a")).getArray("cmd_data"));
-            t.create("b");
-            for (String p : new String[] {"/etc/passwd 0", "../x 0", "/dev/../etc/passwd 0", "/dev/mapper/a 0"}) {
-                t.reload("b", line(0, 8, "linear", p));
-                assertEquals(Errno.ENOENT, t.herr(), p);
-            }
-        }
     }
 }

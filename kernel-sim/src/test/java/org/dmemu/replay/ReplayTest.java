@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ class ReplayTest {
                 + "\t<key>minor</key>\n\t<integer>0x1</integer>\n\t<key>name</key>\n\t<string>v</string>\n" + VK);
         assertTrue(r.out().startsWith(want), r.out());
         assertTrue(r.out().endsWith("write /dev/mapper/v 0 1024 error=0 resid=0\n"
-                + "read /dev/wd1a 384 1024 error=0 resid=0 sha256=" + sha + "\n"
+                + "read /dev/wd1a 384 1024 open errno 16 EBUSY\n"
                 + "read /dev/rwd1d 384 1024 error=0 resid=0 sha256=" + sha + "\n"
                 + "read /dev/mapper/v 256 512 error=0 resid=512 sha256=" + zero + "\n"
                 + "read /dev/mapper/v 257 512 error=22 resid=512 sha256=" + zero + "\n"
@@ -130,5 +131,73 @@ class ReplayTest {
     void strictErrnoOption_returnsHandlerError() {
         Run r = run(cmd("info", "\t<key>name</key>\n\t<string>x</string>\n"), "--strict-errno");
         assertEquals("errno 2 ENOENT\n", r.out());
+    }
+
+    @Test
+    void strictOffsetsOption_refusesATableOverTheLabelSector() {
+        String create = cmd("create", "\t<key>name</key>\n\t<string>v</string>\n");
+        String reload = cmd("reload", "\t<key>cmd_data</key>\n\t<array>\n\t\t<dict>\n"
+                + "\t\t\t<key>length</key>\n\t\t\t<integer>8</integer>\n"
+                + "\t\t\t<key>params</key>\n\t\t\t<string>/dev/wd1d 0</string>\n"
+                + "\t\t\t<key>start</key>\n\t\t\t<integer>0</integer>\n"
+                + "\t\t\t<key>type</key>\n\t\t\t<string>linear</string>\n\t\t</dict>\n\t</array>\n"
+                + "\t<key>name</key>\n\t<string>v</string>\n");
+        // sector 1 of a bare disk is its label sector: --strict-offsets refuses (EINVAL), the default loads
+        assertEquals("errno 22 EINVAL\n", tail(run(create + reload, "--strict-errno", "--strict-offsets").out()));
+        assertTrue(run(create + reload, "--strict-errno").out().endsWith("</plist>\n"));
+        assertTrue(run("", "--help").out().contains("--strict-offsets"));
+    }
+
+    private static String tail(String out) {
+        return out.substring(out.lastIndexOf("</plist>\n") + "</plist>\n".length());
+    }
+
+    private static Run runFile(Path file, String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        String[] a = java.util.Arrays.copyOf(args, args.length + 1);
+        a[args.length] = file.toString();
+        int st = Replay.run(a, InputStream.nullInputStream(), new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Run(st, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void expect_sameOutputPasses_changedItemIsDiffedWithItsNumber(@TempDir Path dir) throws Exception {
+        String in = cmd("create", "\t<key>name</key>\n\t<string>v</string>\n") + "% write /dev/mapper/v 0 512 1\n"
+                + cmd("info", "\t<key>name</key>\n\t<string>nosuch</string>\n") + "% read /dev/rwd1d 0 512\n";
+        Path input = dir.resolve("s.replay");
+        Files.writeString(input, in);
+        Run first = runFile(input);
+        assertEquals(0, first.status(), first.err());
+        Path out = dir.resolve("s.out");
+        Files.writeString(out, first.out());
+        Run same = runFile(input, "--expect", out.toString());
+        assertEquals(0, same.status(), same.out() + same.err());
+        assertEquals("", same.out());
+        // item 3 (the info reply) changed in the expectation: a diff naming item 3, exit 1
+        String changed = first.out().replace("<string>nosuch</string>", "<string>other</string>");
+        assertNotEquals(first.out(), changed);
+        Files.writeString(out, changed);
+        Run diff = runFile(input, "--expect", out.toString());
+        assertEquals(1, diff.status());
+        assertTrue(diff.out().startsWith("--- " + out + " item 3\n+++ replay item 3\n@@ "), diff.out());
+        assertTrue(diff.out().contains("\n-\t<string>other</string>\n+\t<string>nosuch</string>\n"), diff.out());
+        assertEquals("dmemu replay: 1 of 4 items differ from " + out + " (first: item 3)\n", diff.err());
+        assertEquals(2, runFile(input, "--expect", dir.resolve("missing.out").toString()).status());
+        assertEquals(64, runFile(input, "--expect").status());
+    }
+
+    @Test
+    void expect_goldenCasesPassAgainstTheirExpectedFiles() {
+        Path root = Path.of("src", "test", "resources", "golden");
+        for (String c : new String[] {"reload/pdev_path_forms", "io/block_node_held", "rename/clash_device_vanishes"}) {
+            Path d = root.resolve(c);
+            if (!Files.isDirectory(d)) {
+                d = Path.of("kernel-sim").resolve(root).resolve(c);
+            }
+            Run r = runFile(d.resolve("input"), "--expect", d.resolve("expected").toString());
+            assertEquals(0, r.status(), c + ": " + r.out() + r.err());
+        }
     }
 }

@@ -23,11 +23,21 @@ import org.dmemu.proplib.xml.PropParseException;
  *   <li>The copied-out buffer is returned instead of being mapped into a process (so the
  *       user side has nothing to {@code munmap}).</li>
  *   <li>The failure's detail text (parse reason and offset) is dmemu's addition.</li>
+ *   <li>A reply longer than {@link #COPYOUT_LIMIT} bytes fails with ENOMEM 12, found while
+ *       writing it (the writer stops at the limit). NetBSD's {@code prop_object_externalize}
+ *       grows its kernel buffer until memory runs out; a 128 KiB request nesting thousands of
+ *       arrays would make it write tens of megabytes of TABs (issue 16 point 8).</li>
  * </ul>
  */
 public final class PropKern {
     /** {@code prop_object_copyin_limit}: 128 KiB since NetBSD 8. */
     public static final int COPYIN_LIMIT = 128 * 1024;
+
+    /**
+     * The longest reply {@link #copyoutIoctl} produces, NUL included: 16 MiB. A table status of
+     * 10,000 entries is well under 4 MiB; the limit only stops replies that amplify their request.
+     */
+    public static final int COPYOUT_LIMIT = 16 * 1024 * 1024;
 
     /** {@code IOC_OUT} (sys/ioccom.h): the ioctl copies data out to the caller. */
     public static final long IOC_OUT = 0x40000000L;
@@ -84,13 +94,22 @@ public final class PropKern {
     /**
      * {@code prop_dictionary_copyout_ioctl(pref, cmd, dict)}: the bytes the caller finds at the
      * returned {@code pref_plist}, {@code pref_len} of them (the NUL included). No OUT bit in
-     * {@code cmd} → EFAULT.
+     * {@code cmd} → EFAULT; a reply longer than {@link #COPYOUT_LIMIT} → ENOMEM.
      */
     public static byte[] copyoutIoctl(long cmd, PropDictionary dict) throws PropKernException {
+        return copyoutIoctl(cmd, dict, COPYOUT_LIMIT);
+    }
+
+    /** {@link #copyoutIoctl(long, PropDictionary)} with another reply limit (tests). */
+    public static byte[] copyoutIoctl(long cmd, PropDictionary dict, int limit) throws PropKernException {
         if ((cmd & IOC_OUT) == 0) {
             throw new PropKernException(EFAULT, "ioctl command 0x" + Long.toHexString(cmd) + " has no OUT bit");
         }
-        return PropExternalizer.externalize(dict, true);
+        byte[] out = PropExternalizer.externalizeBounded(dict, true, limit);
+        if (out == null) {
+            throw new PropKernException(ENOMEM, "prop_object_externalize: reply longer than " + limit + " bytes");
+        }
+        return out;
     }
 
     /**

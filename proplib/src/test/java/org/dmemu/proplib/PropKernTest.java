@@ -115,4 +115,38 @@ class PropKernTest {
         assertEquals(5, errno(() -> PropKern.internalizeReply(arr, arr.length)));
         assertEquals(14, errno(() -> PropKern.internalizeReply(new byte[3], 4)));
     }
+
+    /** A dictionary whose key "x" holds {@code depth} nested non-empty arrays (a number innermost). */
+    static PropDictionary nested(int depth) {
+        PropArray inner = new PropArray();
+        inner.addUint32(1);
+        for (int i = 1; i < depth; i++) {
+            PropArray outer = new PropArray();
+            outer.add(inner);
+            inner = outer;
+        }
+        PropDictionary d = sample();
+        d.set("x", inner);
+        return d;
+    }
+
+    @Test
+    void copyout_issue16_deeplyNestedReply_ENOMEM_withoutWritingIt() {
+        // 8,000 levels: about 64 MB of TABs; the writer stops at the 16 MiB limit
+        PropDictionary deep = nested(8000);
+        assertEquals(12, errno(() -> PropKern.copyoutIoctl(DM_IOCTL, deep)));
+    }
+
+    @Test
+    void copyout_issue16_limitIsExact_nulIncluded() throws Exception {
+        int len = PropKern.copyoutIoctl(DM_IOCTL, nested(40)).length;
+        assertEquals(len, PropKern.copyoutIoctl(DM_IOCTL, nested(40), len).length);
+        assertEquals(12, errno(() -> PropKern.copyoutIoctl(DM_IOCTL, nested(40), len - 1)));
+        // strings with escaped characters are measured exactly too
+        PropDictionary amp = sample();
+        amp.setString("s", "&&&<<<>>>");
+        int alen = PropKern.copyoutIoctl(DM_IOCTL, amp).length;
+        assertEquals(alen, PropKern.copyoutIoctl(DM_IOCTL, amp, alen).length);
+        assertEquals(12, errno(() -> PropKern.copyoutIoctl(DM_IOCTL, amp, alen - 1)));
+    }
 }

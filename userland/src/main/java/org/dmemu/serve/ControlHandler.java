@@ -12,4 +12,12 @@ import org.dmemu.kern.IoctlResult;
 @FunctionalInterface
 public interface ControlHandler {
     IoctlResult ioctl(long cmd, byte[] plist);
+
+    /**
+     * The same ioctl, told which client sent it ({@code client}: the connection's number and
+     * peer credentials, for {@code --record} and {@code --lint}).
+     */
+    default IoctlResult ioctl(long cmd, byte[] plist, String client) {
+        return ioctl(cmd, plist);
+    }
 }

@@ -10,8 +10,10 @@ import org.dmemu.sys.Errno;
 
 /**
  * The daemon's exports: every dm device that has an active table, by its name, opened as the
- * block node {@code /dev/mapper/NAME} (so the device counts as open while a client is
- * connected, and {@code remove} answers EBUSY as on NetBSD).
+ * raw node {@code /dev/rmapper/NAME} (so the device counts as open while a client is
+ * connected, and {@code remove} answers EBUSY as on NetBSD; a raw node, because specfs allows
+ * only one open of the block node: several connections, and tables stacked on the device,
+ * could not coexist with a block open).
  *
  * <p>The export size is {@code dmsize}'s: the sum of the active table's lengths times
  * {@code DEV_BSIZE}, read from the device ({@link DiskHandle#currentSize()}) when the client
@@ -42,7 +44,7 @@ public final class KernelExports implements NbdExports {
         }
         DiskHandle h;
         try {
-            h = kernel.open(Kernel.MAPPER + name);
+            h = kernel.open(Kernel.RMAPPER + name);
         } catch (KernelException e) {
             return null;
         }

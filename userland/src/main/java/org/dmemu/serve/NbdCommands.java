@@ -2,6 +2,7 @@ package org.dmemu.serve;
 
 import static org.dmemu.serve.NbdProto.*;
 
+import java.nio.ByteBuffer;
 import org.dmemu.kern.DiskHandle;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
@@ -239,14 +240,21 @@ final class NbdCommands {
 
     /**
      * Reads or writes {@code len} bytes at byte {@code offset} of the device from/to
-     * {@code buf[0..len)} with the slot's buf; returns the NBD error value (0 on success).
+     * {@code buf[0..len)} (the slot's direct buffer, absolute indexes) with the slot's buf;
+     * returns the NBD error value (0 on success).
      */
-    private int io(NbdRequest r, boolean read, long offset, byte[] buf, int len) {
+    private int io(NbdRequest r, boolean read, long offset, ByteBuffer buf, int len) {
         int err = io0(r, read, offset, buf, len);
         return err == 0 ? 0 : shrunk(err, offset, len);
     }
 
-    private int io0(NbdRequest r, boolean read, long offset, byte[] buf, int len) {
+    /** As above from/to a heap array (write-zeroes' zeros). */
+    private int io(NbdRequest r, boolean read, long offset, byte[] buf, int len) {
+        int err = io0(r, read, offset, ByteBuffer.wrap(buf), len);
+        return err == 0 ? 0 : shrunk(err, offset, len);
+    }
+
+    private int io0(NbdRequest r, boolean read, long offset, ByteBuffer buf, int len) {
         int ss = disk.sectorSize();
         if (offset % ss == 0 && len % ss == 0) {
             return physio(r.bp, read, offset, buf, 0, len);
@@ -262,7 +270,7 @@ final class NbdCommands {
         if (read) {
             int err = physio(r.bp, true, start, bounce, 0, wide);
             if (err == 0) {
-                System.arraycopy(bounce, head, buf, 0, len);
+                buf.put(0, bounce, head, len);
             }
             return err;
         }
@@ -274,9 +282,30 @@ final class NbdCommands {
             if (err != 0) {
                 return err;
             }
-            System.arraycopy(buf, 0, bounce, head, len);
+            buf.get(0, bounce, head, len);
             return physio(r.bp, false, start, bounce, 0, wide);
         }
+    }
+
+    /** physio(9) on a ByteBuffer data area: the disks transfer straight to/from it. */
+    private int physio(Buf bp, boolean read, long offset, ByteBuffer buf, int bufOff, int len) {
+        if (buf.hasArray()) {
+            return physio(bp, read, offset, buf.array(), buf.arrayOffset() + bufOff, len);
+        }
+        int done = 0;
+        while (done < len) {
+            int chunk = Math.min(NbdConnection.MAXPHYS, len - done);
+            bp.setup(read ? Buf.B_READ : Buf.B_WRITE, (offset + done) >> Buf.DEV_BSHIFT, buf, bufOff + done, chunk);
+            disk.strategy(bp);
+            if (bp.error() != Errno.NONE) {
+                return nbdError(bp.error());
+            }
+            if (bp.resid() != 0) {
+                return EIO;
+            }
+            done += chunk;
+        }
+        return 0;
     }
 
     /** physio(9): whole-sector transfers of at most MAXPHYS through the strategy routine. */

@@ -1,6 +1,7 @@
 package org.dmemu.serve;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import org.dmemu.kern.DiskHandle;
@@ -46,15 +47,21 @@ final class NbdConnection implements Runnable {
         NbdHandshake handshake = null;
         NbdTransmission transmission = null;
         try {
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (ch.getLocalAddress() instanceof InetSocketAddress) {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
             NbdInput input = new NbdInput(ch);
             handshake = new NbdHandshake(ch, input, exports, server.discard());
             if (handshake.run()) {
+                server.transmissionStarted(this);
                 transmission = new NbdTransmission(ch, input, server, handshake.session());
                 transmission.run();
             }
         } catch (IOException e) {
             // The client went away or broke the protocol: the connection ends, the server lives.
+        } catch (RuntimeException | Error e) {
+            // A bug or no memory left: one log line, the connection ends, the server lives.
+            server.connectionFailed(e);
         } finally {
             if (transmission != null) {
                 transmission.stopWorkers();

@@ -72,6 +72,32 @@ final class NbdInput {
         }
     }
 
+    /**
+     * Fills {@code dst} (position to limit): first from the read-ahead buffer, then, for a large
+     * rest, straight from the socket into {@code dst} (a write's payload lands in the request's
+     * buffer with no copy in between).
+     */
+    void readFully(ByteBuffer dst) throws IOException {
+        while (dst.hasRemaining()) {
+            if (in.hasRemaining()) {
+                int n = Math.min(dst.remaining(), in.remaining());
+                int lim = in.limit();
+                in.limit(in.position() + n);
+                dst.put(in);
+                in.limit(lim);
+            } else if (dst.remaining() >= DIRECT_READ) {
+                if (ch.read(dst) < 0) {
+                    throw new EOFException();
+                }
+            } else {
+                fill();
+            }
+        }
+    }
+
+    /** A payload rest at least this large is read from the socket without the read-ahead buffer. */
+    private static final int DIRECT_READ = 64 * 1024;
+
     void skip(long len) throws IOException {
         while (len > 0) {
             if (!in.hasRemaining()) {

@@ -21,9 +21,6 @@ import java.util.function.Consumer;
  * <p>Differences from NetBSD: not a NetBSD component (see {@link NbdConnection}).
  */
 final class NbdReplies {
-    /** A slot's direct reply buffer grows up to this size; larger replies are sent from the heap. */
-    private static final int DIRECT_MAX = 2 * 1024 * 1024;
-
     private final SocketChannel ch;
     /** Called for each slot once its reply was written (or dropped). */
     private final Consumer<NbdRequest> released;
@@ -54,10 +51,7 @@ final class NbdReplies {
         }
     }
 
-    /**
-     * Prepares a simple reply, followed by {@code len} bytes of the slot's data (copied into the
-     * slot's direct buffer here, outside the sending, when it fits).
-     */
+    /** Prepares a simple reply, followed by {@code len} bytes of the slot's (direct) data buffer. */
     void reply(NbdRequest r, int error, int len) {
         ByteBuffer h = r.header;
         h.clear();
@@ -67,14 +61,7 @@ final class NbdReplies {
             r.replyData = null;
             return;
         }
-        ByteBuffer d = r.dataView;
-        d.clear().limit(len);
-        if (len <= DIRECT_MAX) {
-            if (r.direct == null || r.direct.capacity() < len) {
-                r.direct = ByteBuffer.allocateDirect(Math.max(len, NbdRequest.SLOT_BUFFER));
-            }
-            d = r.direct.clear().put(d).flip();
-        }
+        ByteBuffer d = r.data.clear().limit(len); // the bytes the disks read: sent as they are
         r.vec[0] = h;
         r.vec[1] = d;
         r.replyData = d;
@@ -95,14 +82,7 @@ final class NbdReplies {
         h.putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE).putShort((short) REPLY_TYPE_OFFSET_DATA)
                 .putLong(r.handle).putInt(8 + len).putLong(r.offset).flip();
         r.dataLen = len;
-        ByteBuffer d = r.dataView;
-        d.clear().limit(len);
-        if (len <= DIRECT_MAX) {
-            if (r.direct == null || r.direct.capacity() < len) {
-                r.direct = ByteBuffer.allocateDirect(Math.max(len, NbdRequest.SLOT_BUFFER));
-            }
-            d = r.direct.clear().put(d).flip();
-        }
+        ByteBuffer d = r.data.clear().limit(len); // the bytes the disks read: sent as they are
         r.vec[0] = h;
         r.vec[1] = d;
         r.replyData = d;

@@ -23,10 +23,12 @@ final class NbdRequest {
     /** A structured chunk's variable payload (block status descriptors, error), heap. */
     ByteBuffer meta = ByteBuffer.allocate(256);
     final ByteBuffer[] vec = new ByteBuffer[2];
-    /** Reply data is copied here by the worker, so that sending it copies nothing more. */
-    ByteBuffer direct;
-    byte[] data = new byte[0];
-    ByteBuffer dataView = ByteBuffer.wrap(data);
+    /**
+     * The data of a read or a write, direct: the strategy routine's disks read the image into it
+     * and the reply is sent from it (a write's payload is received into it and written from it),
+     * so no byte is copied inside the JVM. Lazily allocated.
+     */
+    ByteBuffer data;
     byte[] bounce = new byte[0];
     int type;
     int flags;
@@ -40,13 +42,12 @@ final class NbdRequest {
     /** The reply's data, or null for a reply without data. */
     ByteBuffer replyData;
 
-    /** The data buffer, grown to at least {@code len} bytes. */
-    byte[] dataBuffer(int len) {
-        if (data.length < len) {
-            data = new byte[Math.max(len, SLOT_BUFFER)];
-            dataView = ByteBuffer.wrap(data);
+    /** The data buffer, grown to at least {@code len} bytes, with position 0 and limit {@code len}. */
+    ByteBuffer dataBuffer(int len) {
+        if (data == null || data.capacity() < len) {
+            data = ByteBuffer.allocateDirect(Math.max(len, SLOT_BUFFER));
         }
-        return data;
+        return data.clear().limit(len);
     }
 
     /** The meta buffer, cleared, with room for {@code len} bytes. */
@@ -61,9 +62,8 @@ final class NbdRequest {
     void trim() {
         replyData = null;
         vec[1] = null;
-        if (data.length > KEEP_BUFFER) {
-            data = new byte[SLOT_BUFFER];
-            dataView = ByteBuffer.wrap(data);
+        if (data != null && data.capacity() > KEEP_BUFFER) {
+            data = null; // the next request allocates SLOT_BUFFER again
         }
         if (bounce.length > KEEP_BUFFER) {
             bounce = new byte[0];

@@ -8,42 +8,49 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The transmission phase of one NBD connection: the request reader and the connection's worker
- * threads.
+ * The transmission phase of one NBD connection: up to {@link NbdConnection#WORKERS} threads
+ * (the connection's own and helpers started on demand) serving requests as leader and
+ * followers, the way nbdkit's worker threads do: a thread takes the read lock, reads one request
+ * (and a write's payload) into a free {@link NbdRequest} slot, releases the lock, serves the
+ * request itself ({@link NbdCommands}) and queues its reply ({@link NbdReplies}). No request is
+ * handed from one thread to another, so none waits for a wake-up; while one thread serves,
+ * the next one reads. A thread that leaves the read lock with no other thread waiting for it
+ * starts one more helper (up to the limit), so the reading never stalls behind the serving.
  *
- * <p>Transmission is pipelined: the connection's thread only reads and parses requests (and the
- * payloads of writes) and hands each one, in a reusable {@link NbdRequest} slot, to one of
- * {@link NbdConnection#WORKERS} worker threads of the connection, which serves it
- * ({@link NbdCommands}) and queues its reply ({@link NbdReplies}). So reading the next requests,
- * the I/O of several requests and the sending of replies overlap. {@code NBD_CMD_FLUSH} waits
- * until every request received before it has been answered, then syncs the device and answers:
- * it covers every write completed before it arrived. {@code NBD_CMD_DISC}, the end of the input
- * and a broken connection all stop the reading; {@link #stopWorkers()} lets the requests in
+ * <p>{@code NBD_CMD_FLUSH} is served by the thread that read it, still holding the read lock,
+ * once every request received before it has been answered: it covers every write completed
+ * before it arrived, and no later request is read meanwhile. {@code NBD_CMD_DISC}, the end of
+ * the input and a broken connection end the reading; {@link #stopWorkers()} lets the requests in
  * flight finish (they are answered while the socket works).
  *
  * <p>Differences from NetBSD: not a NetBSD component (see {@link NbdConnection}).
  */
 final class NbdTransmission {
     private static final int REQUEST_HEADER = 28;
-    /** Request slots per connection: the reader may read ahead this many requests. */
+    /** Request slots per connection: one being served per thread, and as many waiting to be sent. */
     static final int SLOTS = 2 * NbdConnection.WORKERS;
-    /** The marker that stops a worker. */
-    private static final NbdRequest STOP = new NbdRequest();
 
     private final NbdInput input;
     private final NbdServer server;
     private final NbdReplies replies;
     private final NbdCommands commands;
 
+    /** Held while a request is read; the reading state below is guarded by it. */
+    private final ReentrantLock readLock = new ReentrantLock();
+    /** Set when the reading ended (DISC, end of input, a broken connection). */
+    private volatile boolean done;
+    /** The first read failure, rethrown on the connection's thread. */
+    private IOException failure;
     private final BlockingQueue<NbdRequest> free = new ArrayBlockingQueue<>(SLOTS);
-    private final BlockingQueue<NbdRequest> work = new ArrayBlockingQueue<>(SLOTS + NbdConnection.WORKERS);
-    private final Thread[] workers = new Thread[NbdConnection.WORKERS];
-    private int started;
-    /** Slots created so far (lazily, up to {@link #SLOTS}); only the reader touches this. */
+    /** Slots created so far (lazily, up to {@link #SLOTS}); guarded by the read lock. */
     private int slots;
-    /** Requests handed to a worker and not yet answered; guarded by {@link #idle}. */
+    private final Thread[] helpers = new Thread[NbdConnection.WORKERS - 1];
+    /** Helpers started; guarded by the read lock. */
+    private int started;
+    /** Requests read and not yet answered; guarded by {@link #idle}. */
     private final Object idle = new Object();
     private int pending;
 
@@ -55,66 +62,109 @@ final class NbdTransmission {
         this.commands = new NbdCommands(session, replies);
     }
 
-    /** Reads and dispatches requests until DISC, the end of input or a broken connection. */
+    /**
+     * Serves requests on the connection's thread (with helpers) until DISC, the end of input or
+     * a broken connection; a read failure is rethrown here.
+     */
     void run() throws IOException {
-        ByteBuffer in = input.buffer();
+        workLoop();
+        readLock.lock();
+        try {
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private void workLoop() {
         while (true) {
+            NbdRequest r;
+            readLock.lock();
             try {
-                input.need(REQUEST_HEADER);
-            } catch (EOFException e) {
-                return;
-            }
-            if (in.getInt() != REQUEST_MAGIC) {
-                return;
-            }
-            int flags = in.getShort() & 0xffff;
-            int type = in.getShort() & 0xffff;
-            long handle = in.getLong();
-            long offset = in.getLong();
-            long length = in.getInt() & 0xffffffffL;
-            if (type == CMD_DISC) {
-                return;
-            }
-            if (type == CMD_FLUSH) {
-                waitIdle();
-            }
-            NbdRequest r = free.poll();
-            if (r == null) {
-                r = slots < SLOTS ? newSlot() : take(free);
-            }
-            r.type = type;
-            r.flags = flags;
-            r.handle = handle;
-            r.offset = offset;
-            r.length = length;
-            r.early = 0;
-            if (type == CMD_WRITE) {
+                if (done) {
+                    return;
+                }
                 try {
-                    if (length > MAX_REQUEST) {
-                        input.skip(length);
-                        r.early = EINVAL;
-                    } else {
-                        input.readFully(r.dataBuffer((int) length), 0, (int) length);
-                    }
+                    r = read();
                 } catch (IOException e) {
-                    free.add(r);
-                    throw e;
+                    if (failure == null) {
+                        failure = e;
+                    }
+                    r = null;
                 }
-            }
-            server.requestStarted();
-            synchronized (idle) {
-                pending++;
-            }
-            if (type == CMD_FLUSH) {
-                // Nothing else is in flight: sync and answer here, before reading further requests.
-                complete(r);
-            } else {
-                if (started < NbdConnection.WORKERS && started < pending) {
-                    startWorker();
+                if (r == null) {
+                    done = true;
+                    return;
                 }
-                work.add(r);
+                if (r.type == CMD_FLUSH) {
+                    // Nothing else may be in flight: answer every earlier request first, then
+                    // sync and answer here, before any later request is read.
+                    waitIdle(1);
+                    complete(r);
+                    continue;
+                }
+                if (!readLock.hasQueuedThreads() && started < helpers.length) {
+                    startHelper();
+                }
+            } finally {
+                readLock.unlock();
+            }
+            complete(r);
+        }
+    }
+
+    /**
+     * Reads the next request into a free slot and counts it as pending; null at DISC, at the end
+     * of the input or on a bad magic. Called with the read lock held.
+     */
+    private NbdRequest read() throws IOException {
+        ByteBuffer in = input.buffer();
+        try {
+            input.need(REQUEST_HEADER);
+        } catch (EOFException e) {
+            return null;
+        }
+        if (in.getInt() != REQUEST_MAGIC) {
+            return null;
+        }
+        int flags = in.getShort() & 0xffff;
+        int type = in.getShort() & 0xffff;
+        long handle = in.getLong();
+        long offset = in.getLong();
+        long length = in.getInt() & 0xffffffffL;
+        if (type == CMD_DISC) {
+            return null;
+        }
+        NbdRequest r = free.poll();
+        if (r == null) {
+            r = slots < SLOTS ? newSlot() : take(free);
+        }
+        r.type = type;
+        r.flags = flags;
+        r.handle = handle;
+        r.offset = offset;
+        r.length = length;
+        r.early = 0;
+        if (type == CMD_WRITE) {
+            try {
+                if (length > MAX_REQUEST) {
+                    input.skip(length);
+                    r.early = EINVAL;
+                } else {
+                    input.readFully(r.dataBuffer((int) length));
+                }
+            } catch (IOException e) {
+                free.add(r);
+                throw e;
             }
         }
+        server.requestStarted();
+        synchronized (idle) {
+            pending++;
+        }
+        return r;
     }
 
     private NbdRequest newSlot() {
@@ -122,21 +172,11 @@ final class NbdTransmission {
         return server.takeSlot();
     }
 
-    private void startWorker() {
+    private void startHelper() {
         Thread t = new Thread(this::workLoop, "nbd-io");
         t.setDaemon(true);
-        workers[started++] = t;
+        helpers[started++] = t;
         t.start();
-    }
-
-    private void workLoop() {
-        while (true) {
-            NbdRequest r = take(work);
-            if (r == STOP) {
-                return;
-            }
-            complete(r);
-        }
     }
 
     /** Serves one request and queues its reply; a failure closes the connection. */
@@ -144,7 +184,7 @@ final class NbdTransmission {
         try {
             commands.serve(r);
         } catch (RuntimeException e) {
-            // The device misbehaved: the connection is over (the reader stops at the closed channel).
+            // The device misbehaved: the connection is over (the readers stop at the closed channel).
             replies.fail();
             r.replyData = null;
             r.dataLen = 0;
@@ -166,11 +206,11 @@ final class NbdTransmission {
         }
     }
 
-    /** Waits until every request received so far has been answered. */
-    private void waitIdle() {
+    /** Waits until at most {@code left} requests read so far are still unanswered. */
+    private void waitIdle(int left) {
         boolean interrupted = false;
         synchronized (idle) {
-            while (pending > 0) {
+            while (pending > left) {
                 try {
                     idle.wait();
                 } catch (InterruptedException e) {
@@ -188,17 +228,22 @@ final class NbdTransmission {
         return commands.wrote();
     }
 
-    /** Lets the requests in flight finish, then ends the workers. */
+    /** Lets the requests in flight finish, then ends the helpers. */
     void stopWorkers() {
-        waitIdle();
-        for (int i = 0; i < started; i++) {
-            work.add(STOP);
-        }
+        done = true;
+        waitIdle(0);
         boolean interrupted = false;
-        for (int i = 0; i < started; i++) {
+        int n;
+        readLock.lock();
+        try {
+            n = started;
+        } finally {
+            readLock.unlock();
+        }
+        for (int i = 0; i < n; i++) {
             while (true) {
                 try {
-                    workers[i].join();
+                    helpers[i].join();
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;

@@ -44,9 +44,9 @@ final class DaemonFixture implements AutoCloseable {
         return daemon.nbdAddress();
     }
 
-    /** {@code nbd://127.0.0.1:PORT/NAME}. */
+    /** {@code nbd+unix:///NAME?socket=STATE/nbd.sock}: the daemon's default transport. */
     String uri(String name) {
-        return "nbd://127.0.0.1:" + daemon.nbdAddress().getPort() + "/" + name;
+        return "nbd+unix:///" + name + "?socket=" + state.resolve("nbd.sock").toAbsolutePath();
     }
 
     /** Runs dmctl; asserts success and no stderr; returns stdout. */

@@ -87,21 +87,21 @@ class NbdSparseToolsTest {
         Tools.require("nbdcopy");
         Tools.require("qemu-img");
         byte[] data = writeRandom(64 * MIB, (int) (2 * MIB), 3);
-        long before = f.daemon.nbdServer().bytesRead();
+        long before = f.daemon.nbdBytesRead();
         Path out = tmp.resolve("out.img");
         Run c = Tools.run("nbdcopy", f.uri("sp"), out.toString());
         assertEquals(0, c.exit(), c.err());
-        long moved = f.daemon.nbdServer().bytesRead() - before;
+        long moved = f.daemon.nbdBytesRead() - before;
         assertTrue(moved >= 2 * MIB && moved <= 4 * MIB, "nbdcopy read " + moved + " bytes of a 256 MiB export");
         assertEquals(256 * MIB, Files.size(out));
         assertArrayEquals(data, slice(out, 64 * MIB, data.length));
         assertTrue(SparseFiles.allocated(out) <= 8 * MIB, "the copy is sparse: " + SparseFiles.allocated(out));
 
-        before = f.daemon.nbdServer().bytesRead();
+        before = f.daemon.nbdBytesRead();
         Path q = tmp.resolve("q.img");
         Run qc = Tools.run("qemu-img", "convert", "-f", "raw", "-O", "raw", f.uri("sp"), q.toString());
         assertEquals(0, qc.exit(), qc.err());
-        moved = f.daemon.nbdServer().bytesRead() - before;
+        moved = f.daemon.nbdBytesRead() - before;
         assertTrue(moved >= 2 * MIB && moved <= 4 * MIB, "qemu-img convert read " + moved + " bytes");
         assertArrayEquals(data, slice(q, 64 * MIB, data.length));
     }

@@ -21,8 +21,7 @@ class ServeTest {
         Serve.Options o = Serve.parse(new String[0]);
         assertEquals(Path.of("state"), o.state());
         assertEquals(Path.of("state", "control"), o.control());
-        assertEquals("127.0.0.1", o.nbdBind().getHostAddress());
-        assertEquals(10809, o.nbdPort());
+        assertEquals(null, o.nbdTcp(), "NBD over TCP is opt-in");
         assertEquals(List.of(), o.disks());
         assertEquals(Set.of(), o.targets());
     }
@@ -31,19 +30,27 @@ class ServeTest {
     void everyOption() throws Exception {
         Serve.Options o = Serve.parse(new String[] {"--state", "/tmp/s", "--disk", "sd0=mem:64M,secsize=4096",
             "--disk=wd2=file:/x.img", "--targets", "delay,flakey", "--strict-errno", "--strict-offsets", "--trace",
-            "--control", "/tmp/c", "--nbd-port", "0", "--nbd-bind", "::1"});
+            "--control", "/tmp/c", "--nbd-tcp", "[::1]:0"});
         assertEquals(Path.of("/tmp/s"), o.state());
         assertEquals(List.of(new DiskSpec("sd0", "mem:64M", 4096), new DiskSpec("wd2", "file:/x.img", 512)), o.disks());
         assertEquals(Set.of("delay", "flakey"), o.targets());
         assertTrue(o.strictErrno() && o.strictOffsets() && o.trace());
         assertEquals(Path.of("/tmp/c"), o.control());
-        assertEquals(0, o.nbdPort());
-        assertEquals("0:0:0:0:0:0:0:1", o.nbdBind().getHostAddress());
+        assertEquals(0, o.nbdTcp().getPort());
+        assertEquals("0:0:0:0:0:0:0:1", o.nbdTcp().getAddress().getHostAddress());
+    }
+
+    @Test
+    void nbdTcp_portAlone_meansLoopback_addrPort_ipv6InBrackets() throws Exception {
+        assertEquals("127.0.0.1:10809", NbdServer.hostPort(Serve.parse(new String[] {"--nbd-tcp", "10809"}).nbdTcp()));
+        assertEquals("0.0.0.0:99", NbdServer.hostPort(Serve.parse(new String[] {"--nbd-tcp=0.0.0.0:99"}).nbdTcp()));
+        assertEquals("[0:0:0:0:0:0:0:1]:7", NbdServer.hostPort(Serve.parse(new String[] {"--nbd-tcp", "[::1]:7"}).nbdTcp()));
     }
 
     @Test
     void mistakes_oneLine_exit64() {
-        String[][] bad = {{"--frob"}, {"--nbd-port", "70000"}, {"--nbd-port", "x"}, {"--targets", "mirror"},
+        String[][] bad = {{"--frob"}, {"--nbd-tcp", "70000"}, {"--nbd-tcp", "x"}, {"--nbd-tcp", "::1:5"},
+            {"--nbd-port", "10809"}, {"--nbd-tcp"}, {"--targets", "mirror"},
             {"--disk", "nonsense"}, {"--state"}};
         for (String[] b : bad) {
             assertThrows(Serve.UsageException.class, () -> Serve.parse(b), String.join(" ", b));

@@ -22,6 +22,7 @@ public final class Report {
     static final String SCALE = "TableScaleBench";
     static final String PROTOCOL = "ProtocolBench";
     static final String PROPLIB = "ProplibBench";
+    static final String PROPLIB_SCALE = "ProplibScaleBench";
     /** The targets, in table order. */
     static final List<String> TARGETS = List.of("linear", "striped2", "striped4", "zero", "error");
 
@@ -162,6 +163,26 @@ public final class Report {
             p.put("entries", "1");
             Score one = find(s.benchmark(), s.threads(), p);
             out.add(new Pair("entries=" + s.param("entries"), s, one, ratio(s, one)));
+        }
+        return out;
+    }
+
+    /**
+     * The proplib size-scaling rows (issue 16 point 6): for each key count, the per-key
+     * throughput (ops/s × keys) divided by the per-key throughput at the smallest key count in
+     * this run. Near 1: parsing time grows linearly with the document.
+     */
+    public List<Pair> proplibScaling() {
+        List<Pair> out = new ArrayList<>();
+        List<Score> l = of(PROPLIB_SCALE);
+        l.sort(Comparator.comparingInt((Score s) -> s.intParam("keys")));
+        if (l.isEmpty()) {
+            return out;
+        }
+        Score base = l.get(0);
+        for (Score s : l) {
+            double r = s.opsPerSecond() * s.intParam("keys") / (base.opsPerSecond() * base.intParam("keys"));
+            out.add(new Pair(s.method() + " keys=" + s.param("keys"), s, base, r));
         }
         return out;
     }
@@ -441,8 +462,11 @@ public final class Report {
         }
         pairs(b, "proplib vs dd-plist (ProplibBench)", "ratio = our score ÷ dd-plist's score for the same input",
                 proplib(), "score", "dd-plist");
+        pairs(b, "proplib dictionary size (ProplibScaleBench)", "ratio = per-key throughput ÷ the smallest "
+                + "document's per-key throughput (1 = parse time linear in the key count)",
+                proplibScaling(), "score", "smallest");
 
-        Set<String> known = Set.of(STRATEGY, BASELINE, SCALE, PROTOCOL, PROPLIB);
+        Set<String> known = Set.of(STRATEGY, BASELINE, SCALE, PROTOCOL, PROPLIB, PROPLIB_SCALE);
         List<Score> other = new ArrayList<>();
         for (Score s : scores) {
             if (!known.contains(s.className())) {

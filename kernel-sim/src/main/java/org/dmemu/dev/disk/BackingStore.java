@@ -19,6 +19,27 @@ public interface BackingStore extends AutoCloseable {
     /** Writes {@code len} bytes from {@code b[off…]} at {@code pos}; false on an I/O error. */
     boolean write(long pos, byte[] b, int off, int len);
 
+    /**
+     * Reads {@code len} bytes at {@code pos} into {@code b[off…]} (absolute indexes; position and
+     * limit untouched); false on an I/O error. The default goes through a heap array; a file
+     * store reads straight into the buffer.
+     */
+    default boolean read(long pos, java.nio.ByteBuffer b, int off, int len) {
+        byte[] t = new byte[len];
+        if (!read(pos, t, 0, len)) {
+            return false;
+        }
+        b.put(off, t, 0, len);
+        return true;
+    }
+
+    /** Writes {@code len} bytes from {@code b[off…]} at {@code pos}; as {@link #read(long, java.nio.ByteBuffer, int, int)}. */
+    default boolean write(long pos, java.nio.ByteBuffer b, int off, int len) {
+        byte[] t = new byte[len];
+        b.get(off, t, 0, len);
+        return write(pos, t, 0, len);
+    }
+
     /** Makes every write durable (for a file: {@code FileChannel.force}); false on error. */
     boolean flush();
 

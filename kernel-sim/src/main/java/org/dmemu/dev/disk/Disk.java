@@ -3,10 +3,9 @@ package org.dmemu.dev.disk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 import org.dmemu.disklabel.DiskIoctls;
-import org.dmemu.disklabel.Disklabel;
-import org.dmemu.disklabel.LabelSectorGuard;
 import org.dmemu.disklabel.LabelledDisk;
 import org.dmemu.kern.DiskSpec;
 import org.dmemu.sys.Buf;
@@ -32,6 +31,28 @@ import org.dmemu.sys.Trace;
  * default label); non-raw writes covering the label sector fail with EROFS unless DIOCWLABEL
  * ({@code bounds_check_with_label}); DIOCGDINFO, DIOCSDINFO, DIOCWDINFO, DIOCWLABEL,
  * DIOCGPARTINFO and DIOCGDEFLABEL are answered.
+ *
+ * <p>The label the strategy routine reads is one immutable {@link DiskLabelState}, replaced as a
+ * whole by DIOCSDINFO/DIOCWDINFO: a transfer is checked against, and positioned by, a single
+ * label even while the label changes (issue 16 point 2).
+ *
+ * <p><b>An open partition whose label entry vanished</b> (issue 16 point 1: {@code wd1e} held
+ * open by a dm table, then DIOCSDINFO with {@code d_npartitions = 4}). NetBSD 10 does not look at
+ * {@code d_npartitions} on the I/O path: {@code dk_translate} (sys/dev/dksubr.c) calls
+ * {@code bounds_check_with_label} (sys/kern/subr_disk.c), which reads
+ * {@code lp->d_partitions[DISKPART(bp->b_dev)]} of the in-core {@code struct disklabel}, an
+ * array of MAXPARTITIONS entries; {@code dk_ioctl} passes an open mask of 0 to
+ * {@code setdisklabel} (sys/kern/subr_disk_mbr.c), so nothing refuses the new label, and
+ * {@code setdisklabel} copies the whole structure the caller gave, entries past
+ * {@code d_npartitions} included. The transfer therefore goes on against whatever that entry
+ * now holds: the old values if the caller left them (disklabel(8) sends back what DIOCGDINFO
+ * gave), or, if it zeroed them, {@code p_size} 0: EOF (b_resid = b_bcount) at block 0 and
+ * EINVAL past it. dmemu keeps all 16 entries in the snapshot and does exactly that; only
+ * {@code dk_open} reads {@code d_npartitions}.
+ *
+ * <p><b>Errors.</b> No exception leaves {@link #strategy}: every outcome is an errno in the buf.
+ * An I/O error of an image file is logged (file, range, cause) to the log set by
+ * {@link #setLog} (the kernel's message log once booted).
  *
  * <p>Differences from NetBSD:
  * <ul>
@@ -59,16 +80,28 @@ public final class Disk implements AutoCloseable {
     private final long rawBlocks;
     private final BackingStore store;
     private final Trace trace;
-    private volatile DiskPartition[] label = new DiskPartition[0];
+    /** The in-core label for the strategy path (replaced whole, never mutated). */
+    private volatile DiskLabelState state;
     /** The label side (issue 4); null when the sector size is not 512. */
     private final LabelledDisk labelled;
-    /** Snapshot of the protected sector and d_secpercyl, for the strategy path. */
-    private volatile long labelSector = -1;
-    private volatile long secpercyl = 1;
-    /** {@code DKF_WLABEL}: set by DIOCWLABEL ≠ 0, the label sector may be written. */
+    /** {@code DKF_WLABEL} of a disk without a label side: set by DIOCWLABEL ≠ 0. */
     private volatile boolean wlabel;
+    /** Serialises label ioctls with the publication of their snapshot ({@code dk_openlock}). */
+    private final Object labelLock = new Object();
+    /** Where error lines go; forwards to {@link #setLog}'s sink. */
+    private final LogSink log;
 
-    private Disk(DiskDriver driver, int unit, int secsize, BackingStore store, Trace trace) {
+    /** A settable forwarding sink, created before the store that logs through it. */
+    private static final class LogSink implements Consumer<String> {
+        volatile Consumer<String> target = System.err::println;
+
+        @Override
+        public void accept(String line) {
+            target.accept(line);
+        }
+    }
+
+    private Disk(DiskDriver driver, int unit, int secsize, BackingStore store, Trace trace, LogSink log) {
         this.driver = driver;
         this.unit = unit;
         this.name = driver.prefix() + unit;
@@ -78,20 +111,17 @@ public final class Disk implements AutoCloseable {
         this.rawBlocks = (numsec * secsize) >> Buf.DEV_BSHIFT;
         this.store = store;
         this.trace = trace;
+        this.log = log;
         this.labelled = secsize == Buf.DEV_BSIZE
                 ? new LabelledDisk(new StoreSectorDevice(store), name) : null;
-        if (labelled != null) {
-            snapshotLabel();
-            if (trace != null) {
-                trace.line(0, "readdisklabel " + name + ": " + labelled.readResult().reason());
-            }
+        if (labelled != null && trace != null) {
+            trace.line(0, "readdisklabel " + name + ": " + labelled.readResult().reason());
         }
     }
 
-    private void snapshotLabel() {
-        Disklabel lp = labelled.label().copy();
-        labelSector = LabelSectorGuard.labelSector(lp);
-        secpercyl = lp.secpercyl;
+    /** Sends this disk's error lines (image file I/O errors) to {@code sink}. */
+    public void setLog(Consumer<String> sink) {
+        log.target = sink;
     }
 
     /** The label side of this disk, or null for a sector size other than 512. */
@@ -99,15 +129,14 @@ public final class Disk implements AutoCloseable {
         return labelled;
     }
 
-    /** The write-protected label sector ({@code d_partitions[2].p_offset + 1}), or -1. */
+    /** The write-protected label sector ({@code d_partitions[2].p_offset + 1}), or -1 without a label side. */
     public long labelSector() {
-        return labelSector;
+        return labelled == null ? -1 : state.labelSector;
     }
 
-    /** {@code p_offset} of partition {@code part} (0 if it is not in the label). */
+    /** {@code p_offset} of partition {@code part} ({@code d_partitions[part]}, 0 outside 0..15). */
     public long partitionOffset(int part) {
-        DiskPartition[] lp = label;
-        return part < lp.length ? lp[part].offset() : 0;
+        return part >= 0 && part < MAXPARTITIONS ? state.parts[part].offset() : 0;
     }
 
     /**
@@ -116,6 +145,7 @@ public final class Disk implements AutoCloseable {
      * @throws IOException if the image file cannot be opened for reading and writing
      */
     public static Disk attach(DiskSpec spec, DiskLabelSource labels, Trace trace) throws IOException {
+        LogSink log = new LogSink();
         DiskSpec.Unit u = DiskSpec.parseUnit(spec.unit());
         DiskDriver drv = DiskDriver.byPrefix(u.prefix());
         BackingStore store;
@@ -127,17 +157,17 @@ public final class Disk implements AutoCloseable {
             if (!Files.isRegularFile(p)) {
                 throw new IOException(src.substring(5) + ": not an existing regular file");
             }
-            store = new FileStore(p);
+            store = new FileStore(p, log);
         }
-        Disk d = new Disk(drv, u.number(), spec.secsize(), store, trace);
-        d.label = labels.partitions(d);
+        Disk d = new Disk(drv, u.number(), spec.secsize(), store, trace, log);
+        d.setPartitions(labels.partitions(d));
         return d;
     }
 
     /** Creates a memory disk directly (tests and benchmarks). */
     public static Disk memory(DiskDriver driver, int unit, long bytes, int secsize) {
-        Disk d = new Disk(driver, unit, secsize, new MemoryStore(bytes), null);
-        d.label = DiskLabelSource.DEFAULT.partitions(d);
+        Disk d = new Disk(driver, unit, secsize, new MemoryStore(bytes), null, new LogSink());
+        d.setPartitions(DiskLabelSource.DEFAULT.partitions(d));
         return d;
     }
 
@@ -166,12 +196,17 @@ public final class Disk implements AutoCloseable {
 
     /** The in-core partition table ({@code d_npartitions} entries). */
     public DiskPartition[] partitions() {
-        return label.clone();
+        return state.table();
     }
 
-    /** Replaces the in-core partition table (DIOCSDINFO, issue 4). */
+    /**
+     * Replaces the in-core partition table; the entries past it (up to 16) are those of the
+     * label the disk read, or empty without a label side.
+     */
     public void setPartitions(DiskPartition[] p) {
-        label = p.clone();
+        synchronized (labelLock) {
+            state = DiskLabelState.of(p, labelled == null ? null : labelled.label(), blkshift);
+        }
     }
 
     /** The device number of partition {@code part} ({@code DISKMINOR(unit, part)}). */
@@ -181,11 +216,11 @@ public final class Disk implements AutoCloseable {
 
     /** {@code dk_open}: ENXIO unless the partition exists (RAW_PART always does). */
     public Errno open(int part) {
-        DiskPartition[] lp = label;
+        DiskLabelState lp = state;
         if (part < 0 || part >= MAXPARTITIONS) {
             return Errno.ENXIO;
         }
-        if (part != RAW_PART && (part >= lp.length || lp[part].fstype() == DiskPartition.FS_UNUSED)) {
+        if (part != RAW_PART && (part >= lp.npartitions || lp.parts[part].fstype() == DiskPartition.FS_UNUSED)) {
             return Errno.ENXIO;
         }
         return Errno.NONE;
@@ -196,18 +231,19 @@ public final class Disk implements AutoCloseable {
         if (part == RAW_PART) {
             return numsec;
         }
-        DiskPartition[] lp = label;
-        return part < lp.length ? lp[part].size() : 0;
+        DiskLabelState lp = state;
+        return part >= 0 && part < lp.npartitions ? lp.parts[part].size() : 0;
     }
 
     /**
      * {@code dk_strategy} on partition {@code part}: checks and translates the request, transfers
      * it, and leaves the outcome in {@code bp} ({@code b_error}, {@code b_resid}; a request
-     * crossing the end is truncated: {@code b_bcount} shrinks, as in NetBSD).
+     * crossing the end is truncated: {@code b_bcount} shrinks, as in NetBSD). Never throws.
      */
     public void strategy(int part, Buf bp, int depth) {
         int bcount = bp.bcount();
         long blkno = bp.blkno();
+        DiskLabelState lp = state;
         if (trace == null && bcount > 0 && (bcount & (secsize - 1)) == 0 && blkno >= 0) {
             // The plain case, kept small enough for the JIT to inline into the caller: a
             // whole-sector transfer inside the partition, a read or a write clear of the
@@ -216,39 +252,42 @@ public final class Disk implements AutoCloseable {
             long pos;
             if (part == RAW_PART) {
                 if (blkno + sz > rawBlocks) {
-                    checkedStrategy(part, bp, depth);
+                    checkedStrategy(lp, part, bp, depth);
                     return;
                 }
                 pos = (blkno >> blkshift) * secsize;
             } else {
-                DiskPartition[] lp = label;
-                if (part >= lp.length || labelled == null || secpercyl == 0) {
-                    checkedStrategy(part, bp, depth);
+                if (part < 0 || part >= MAXPARTITIONS || lp.secpercyl == 0) {
+                    checkedStrategy(lp, part, bp, depth);
                     return;
                 }
-                DiskPartition p = lp[part];
+                DiskPartition p = lp.parts[part];
                 long poff = p.offset();
-                long ls = labelSector;
+                long start = blkno + (poff << blkshift);
                 if (blkno + sz > p.size() << blkshift
-                        || (!bp.isRead() && blkno + poff <= ls && blkno + poff + sz > ls)) {
-                    checkedStrategy(part, bp, depth);
+                        || (!bp.isRead() && start <= lp.labelSector && start + sz > lp.labelSector)) {
+                    checkedStrategy(lp, part, bp, depth);
                     return;
                 }
                 pos = ((blkno >> blkshift) + poff) * secsize;
             }
-            if (bp.isRead() ? store.read(pos, bp.data(), bp.dataOffset(), bcount)
-                    : store.write(pos, bp.data(), bp.dataOffset(), bcount)) {
+            if (move(bp, pos, bcount)) {
                 bp.setResid(0);
             } else {
                 finish(bp, Errno.EIO, depth, null);
             }
             return;
         }
-        checkedStrategy(part, bp, depth);
+        checkedStrategy(lp, part, bp, depth);
     }
 
-    /** {@code dk_strategy} with every check, truncation and trace line (the general case). */
-    private void checkedStrategy(int part, Buf bp, int depth) {
+    /**
+     * {@code dk_translate} with every check, truncation and trace line (the general case), all
+     * against the one label snapshot {@code lp}: {@code bounds_check_with_mediasize} on the raw
+     * partition, {@code bounds_check_with_label} on the others ({@code d_partitions[part]},
+     * whatever {@code d_npartitions} says; see the class comment).
+     */
+    private void checkedStrategy(DiskLabelState lp, int part, Buf bp, int depth) {
         int bcount = bp.bcount();
         long blkno = bp.blkno();
         if ((bcount & (secsize - 1)) != 0 || blkno < 0) {
@@ -259,13 +298,21 @@ public final class Disk implements AutoCloseable {
             bp.setResid(0);
             return;
         }
-        DiskPartition[] lp = label;
+        if (part < 0 || part >= MAXPARTITIONS) {
+            // DISKPART() of a dev_t is always 0..15; only a caller bypassing the nodes gets here
+            finish(bp, Errno.ENXIO, depth, "dk_strategy: no partition " + part + " -> ENXIO");
+            return;
+        }
         long limit;
         long poff = 0;
         if (part == RAW_PART) {
             limit = rawBlocks;
         } else {
-            DiskPartition p = lp[part];
+            if (lp.secpercyl == 0) {
+                finish(bp, Errno.EINVAL, depth, "bounds_check_with_label: d_secpercyl 0 -> EINVAL");
+                return;
+            }
+            DiskPartition p = lp.parts[part];
             limit = p.size() << blkshift;
             poff = p.offset();
         }
@@ -280,34 +327,18 @@ public final class Disk implements AutoCloseable {
                 return;
             }
             if (left < 0) {
-                finish(bp, Errno.EINVAL, depth, "bounds_check: EINVAL, blkno " + blkno + " past the end " + limit);
+                finish(bp, Errno.EINVAL, depth, trace == null ? null
+                        : "bounds_check: EINVAL, blkno " + blkno + " past the end " + limit);
                 return;
             }
             bcount = (int) (left << Buf.DEV_BSHIFT);
             bp.setBcount(bcount);
+            sz = left;
         }
-        LabelledDisk ld = labelled;
-        if (part != RAW_PART && ld != null) {
-            if (secpercyl == 0) {
-                finish(bp, Errno.EINVAL, depth, "bounds_check_with_label: d_secpercyl 0 -> EINVAL");
-                return;
-            }
-            if (!bp.isRead()) {
-                long ls = labelSector;
-                long nsec = (bcount + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
-                if (blkno + poff <= ls && blkno + poff + nsec > ls && !ld.guard().writable()) {
-                    refuseLabelWrite(bp, part, blkno + poff, nsec, ls, depth);
-                    return;
-                }
-            }
-        } else if (part != RAW_PART && !bp.isRead() && !wlabel) {
-            // bounds_check_with_label: on RAW_PART == 3 ports the label sits in partition c
-            long labelsector = ((lp.length > 2 ? lp[2].offset() : 0) + LABELSECTOR) << blkshift;
+        if (part != RAW_PART && !bp.isRead()) {
             long start = blkno + (poff << blkshift);
-            long nsz = (bp.bcount() + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
-            if (start <= labelsector && start + nsz > labelsector) {
-                finish(bp, Errno.EROFS, depth, "bounds_check_with_label: write over the label sector "
-                        + labelsector + " -> EROFS");
+            if (start <= lp.labelSector && start + sz > lp.labelSector && !labelWritable()) {
+                refuseLabelWrite(bp, part, start, sz, lp.labelSector, depth);
                 return;
             }
         }
@@ -316,13 +347,27 @@ public final class Disk implements AutoCloseable {
             traceTransfer(part, bp, raw, depth);
         }
         long pos = raw * secsize;
-        boolean ok = bp.isRead() ? store.read(pos, bp.data(), bp.dataOffset(), bcount)
-                : store.write(pos, bp.data(), bp.dataOffset(), bcount);
+        boolean ok = move(bp, pos, bcount);
         if (!ok) {
             finish(bp, Errno.EIO, depth, "backing store: EIO");
             return;
         }
         bp.setResid(0);
+    }
+
+    /** The transfer itself: {@code bcount} bytes between the medium at {@code pos} and the buf's data area. */
+    private boolean move(Buf bp, long pos, int bcount) {
+        java.nio.ByteBuffer b = bp.buffer();
+        if (b == null) {
+            return bp.isRead() ? store.read(pos, bp.data(), bp.dataOffset(), bcount)
+                    : store.write(pos, bp.data(), bp.dataOffset(), bcount);
+        }
+        return bp.isRead() ? store.read(pos, b, bp.dataOffset(), bcount) : store.write(pos, b, bp.dataOffset(), bcount);
+    }
+
+    /** {@code DKF_WLABEL | DKF_LABELLING}: may a write cover the label sector now? */
+    private boolean labelWritable() {
+        return labelled != null ? labelled.guard().writable() : wlabel;
     }
 
     /** EROFS for a write covering the label sector (out of line, like the trace). */
@@ -368,11 +413,12 @@ public final class Disk implements AutoCloseable {
         if (ld != null && (cmd == DiskIoctls.DIOCGDINFO || cmd == DiskIoctls.DIOCSDINFO
                 || cmd == DiskIoctls.DIOCWDINFO || cmd == DiskIoctls.DIOCWLABEL
                 || cmd == DiskIoctls.DIOCGPARTINFO || cmd == DiskIoctls.DIOCGDEFLABEL)) {
-            int e = ld.ioctl(part, cmd, data, fwrite);
-            wlabel = ld.guard().wlabel();
-            if (e == 0 && (cmd == DiskIoctls.DIOCSDINFO || cmd == DiskIoctls.DIOCWDINFO)) {
-                label = DiskLabelSource.fromDisklabel(ld.label());
-                snapshotLabel();
+            int e;
+            synchronized (labelLock) {
+                e = ld.ioctl(part, cmd, data, fwrite);
+                if (e == 0 && (cmd == DiskIoctls.DIOCSDINFO || cmd == DiskIoctls.DIOCWDINFO)) {
+                    state = DiskLabelState.of(ld.label(), blkshift);
+                }
             }
             if (trace != null) {
                 trace.line(0, "dk_ioctl " + name + (char) ('a' + part) + " " + DiskIoctls.name(cmd)
@@ -406,9 +452,10 @@ public final class Disk implements AutoCloseable {
 
     /** {@code DIOCWLABEL}: makes the label sector writable (true) or read-only (false). */
     public void setWlabel(boolean on) {
-        wlabel = on;
         if (labelled != null) {
             labelled.guard().setWlabel(on);
+        } else {
+            wlabel = on;
         }
     }
 
@@ -422,9 +469,12 @@ public final class Disk implements AutoCloseable {
         return store.flush() ? Errno.NONE : Errno.EIO;
     }
 
+    /** Flushes and closes the medium; a failed final flush is logged (the data may not be on the host disk). */
     @Override
     public void close() {
-        store.flush();
+        if (!store.flush()) {
+            log.accept("dmemu: " + name + ": final cache sync before close failed; the last writes may be lost");
+        }
         store.close();
     }
 
@@ -453,11 +503,12 @@ public final class Disk implements AutoCloseable {
         if (count == 0) {
             return Errno.NONE;
         }
-        DiskPartition[] lp = label;
+        DiskLabelState st = state; // one snapshot, as the strategy routine reads it
+        DiskPartition[] lp = st.parts;
         long limit = rawBlocks;
         long poff = 0;
         if (part != RAW_PART) {
-            if (part >= lp.length) {
+            if (part < 0 || part >= lp.length) {
                 return traced(Errno.ENXIO, "dk_discard: no partition");
             }
             limit = lp[part].size() << blkshift;
@@ -474,21 +525,12 @@ public final class Disk implements AutoCloseable {
             count = left;
         }
         if (part != RAW_PART) {
-            LabelledDisk ld = labelled;
-            long ls;
-            boolean writable;
-            if (ld != null) {
-                if (secpercyl == 0) {
-                    return traced(Errno.EINVAL, "bounds_check_with_label: d_secpercyl 0 -> EINVAL");
-                }
-                ls = labelSector;
-                writable = ld.guard().writable();
-            } else {
-                ls = ((lp.length > 2 ? lp[2].offset() : 0) + LABELSECTOR) << blkshift;
-                writable = wlabel;
+            if (st.secpercyl == 0) {
+                return traced(Errno.EINVAL, "bounds_check_with_label: d_secpercyl 0 -> EINVAL");
             }
+            long ls = st.labelSector;
             long first = blkno + (poff << blkshift);
-            if (!writable && first <= ls && first + count > ls) {
+            if (!labelWritable() && first <= ls && first + count > ls) {
                 return traced(Errno.EROFS, "dk_discard: range covers the label sector " + ls + " -> EROFS");
             }
         }
@@ -510,7 +552,7 @@ public final class Disk implements AutoCloseable {
      * <p>Differences from NetBSD: a dmemu extension (no NetBSD disk answers such a query).
      */
     public Errno blockStatus(int part, long blkno, long count, Extents out) {
-        DiskPartition[] lp = label;
+        DiskPartition[] lp = state.parts;
         long limit = rawBlocks;
         long poff = 0;
         if (part != RAW_PART && part < lp.length) {

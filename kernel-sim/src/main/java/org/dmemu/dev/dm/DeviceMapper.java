@@ -56,7 +56,12 @@ public final class DeviceMapper {
     private final Trace trace;
     private final boolean strictErrno;
     private volatile boolean strictOffsets;
-    private final java.util.List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The kernel message buffer ({@code msgbuf}): the last {@link #MSGBUF_LINES} lines. */
+    private final java.util.ArrayDeque<String> messages = new java.util.ArrayDeque<>();
+    /** Lines kept by {@link #log}; older ones are dropped, as NetBSD's msgbuf wraps. */
+    public static final int MSGBUF_LINES = 1000;
+    /** Where log lines also go as they arrive (the console), or null. */
+    private volatile java.util.function.Consumer<String> console;
     /** {@code sc_minor_num}. */
     private long scMinorNum;
     /** {@code dm_dev_counter}. */
@@ -68,6 +73,7 @@ public final class DeviceMapper {
         this.pdevs = pdevs;
         this.trace = trace;
         this.strictErrno = strictErrno;
+        pdevs.attach(this);
     }
 
     /** {@code KernelConfig.strictOffsets}: refuse tables whose components cover a label sector. */
@@ -79,14 +85,30 @@ public final class DeviceMapper {
         return strictOffsets;
     }
 
-    /** Appends a kernel log line (dmesg). */
+    /** Appends a kernel log line (dmesg), dropping the oldest past {@link #MSGBUF_LINES}, and prints it on the console if one is set. */
     public void log(String line) {
-        messages.add(line);
+        synchronized (messages) {
+            if (messages.size() == MSGBUF_LINES) {
+                messages.removeFirst();
+            }
+            messages.addLast(line);
+        }
+        java.util.function.Consumer<String> c = console;
+        if (c != null) {
+            c.accept(line);
+        }
     }
 
-    /** The kernel log lines so far. */
+    /** Also sends every future log line to {@code sink} (null: none), as the console shows kernel messages. */
+    public void setConsole(java.util.function.Consumer<String> sink) {
+        console = sink;
+    }
+
+    /** The kernel log lines kept (at most {@link #MSGBUF_LINES}, oldest first). */
     public java.util.List<String> messages() {
-        return java.util.List.copyOf(messages);
+        synchronized (messages) {
+            return java.util.List.copyOf(messages);
+        }
     }
 
     public DmDevList devs() {
@@ -304,7 +326,9 @@ public final class DeviceMapper {
                 try {
                     out = PropKern.copyoutIoctl(cmd, dmv.dkInfo);
                 } catch (PropKern.PropKernException e) {
-                    out = new byte[0];
+                    // disk_ioctl returns prop_dictionary_copyout_ioctl's error
+                    trace(1, "disk_ioctl_switch: DIOCGDISKINFO: copyout: " + name(e.errno()));
+                    return new IoctlResult(e.errno(), new byte[0]);
                 }
                 trace(1, "disk_ioctl_switch: DIOCGDISKINFO");
                 return new IoctlResult(0, out);
@@ -344,6 +368,8 @@ public final class DeviceMapper {
         long[] ds = dmv.tableHead.disksize();
         long secsize = ds[0] == 0 ? 512 : ds[0];
         long numsec = ds[1];
+        // disk_set_info: dk_blkshift = DK_BSIZE2BLKSHIFT(dg_secsize), a 0 size counting as DEV_BSIZE
+        dmv.blkshift = Math.max(0, Long.numberOfTrailingZeros(Math.max(1, secsize / Buf.DEV_BSIZE)));
         if (numsec == 0) {
             return;
         }
@@ -360,6 +386,23 @@ public final class DeviceMapper {
         info.set("geometry", geom);
         info.setString("type", "ESDI");
         dmv.dkInfo = info;
+    }
+
+    /**
+     * {@code getdisksize(vp)} on a dm device's block vnode (subr_disk.c): {@code DIOCGWEDGEINFO}
+     * gives {@code dkw_size} (the active table's sectors, {@code dm_table_disksize}) and the
+     * sector size is {@code DEV_BSIZE << dk_blkshift} of the dm disk; a size of 0 makes
+     * getdisksize fail with EINVAL, and dm_pdev_insert (which ignores the error) keeps
+     * {@code pdev_numsec} and {@code pdev_secsize} at 0. Returns {numsec, secsize}.
+     */
+    long[] getdisksize(DmDev dmv) {
+        synchronized (lock) {
+            long numsec = dmv.tableHead.disksize()[1];
+            if (numsec == 0) {
+                return new long[] {0, 0};
+            }
+            return new long[] {numsec, (long) Buf.DEV_BSIZE << dmv.blkshift};
+        }
     }
 
     // ------------------------------------------------------------------ open/close/size
@@ -421,6 +464,10 @@ public final class DeviceMapper {
             return;
         }
         final DmTable.Reader reader = reader(bp);
+        if (reader == null) {
+            tooDeep(bp, bcount);
+            return;
+        }
         final DmTable t = dmv.tableHead.acquireActive(reader);
         try {
             // checked after taking the table: a remove unlinks before it retires the table
@@ -520,23 +567,88 @@ public final class DeviceMapper {
         }
     }
 
-    /** The calling thread's reader context, cached in {@code b_private} of a reused buf. */
+    /**
+     * The calling thread's reader context, cached in {@code b_private} of a reused buf. A slot
+     * already inside a table belongs to an outer dmstrategy on this thread (a stacked device):
+     * the first free slot below it is used. Null past {@link #MAX_STACK} levels.
+     */
     private static DmTable.Reader reader(Buf bp) {
-        if (bp.priv() instanceof DmTable.Reader r && r.owner == Thread.currentThread()) {
+        if (bp.priv() instanceof DmTable.Reader r && r.owner == Thread.currentThread() && r.reading == 0) {
             return r;
         }
         DmTable.Reader r = DmTable.READER.get();
+        while (r.reading != 0) {
+            if (r.level >= MAX_STACK) {
+                return null;
+            }
+            r = r.below();
+        }
         bp.setPriv(r);
         return r;
     }
 
+    /**
+     * How many dm devices one I/O may pass through. NetBSD has no limit: a table that maps a
+     * device onto itself (directly or through others) recurses through dmstrategy until the
+     * kernel stack overflows (a panic). Here the I/O fails with EIO instead.
+     */
+    public static final int MAX_STACK = 32;
+    private volatile boolean cycleLogged;
+
+    private void tooDeep(Buf bp, int bcount) {
+        bp.setError(Errno.EIO);
+        bp.setResid(bcount);
+        if (!cycleLogged) {
+            cycleLogged = true;
+            log("dm: I/O nested through more than " + MAX_STACK
+                + " dm devices (a table cycle?): failed with EIO; NetBSD would overflow its kernel stack");
+        }
+        if (trace != null) {
+            trace.line(1, "dmstrategy: nested deeper than " + MAX_STACK + " devices -> EIO (NetBSD: stack overflow)");
+        }
+    }
+
     private Errno issue(DmTableEntry en, int index, Buf bp, Buf nb, Buf scratch, long dataOff, int len, long nblk) {
-        nb.setup(bp.flags(), nblk, bp.data(), bp.dataOffset() + (int) dataOff, len);
+        DmTarget target = en.target;
+        if (bp.buffer() != null && !target.buffers()) {
+            return issueBounced(en, index, bp, nb, scratch, dataOff, len, nblk);
+        }
+        nb.setupSlice(bp.flags(), nblk, bp, (int) dataOff, len);
         if (trace != null) {
             traceIssue(en, index, dataOff, len, nblk);
         }
-        DmTarget target = en.target;
         target.strategy(en, nb, scratch, trace, 2);
+        return DmTarget.outcome(nb, len);
+    }
+
+    /** The calling thread's heap copy for targets that take no ByteBuffer bufs. */
+    private static final ThreadLocal<byte[][]> BOUNCE = ThreadLocal.withInitial(() -> new byte[1][0]);
+
+    /**
+     * {@link #issue} for a target that handles only array bufs, with a ByteBuffer buf: the data
+     * goes through a heap array (copied in for a write, out for a read).
+     */
+    private Errno issueBounced(DmTableEntry en, int index, Buf bp, Buf nb, Buf scratch, long dataOff, int len,
+            long nblk) {
+        byte[][] holder = BOUNCE.get();
+        byte[] b = holder[0].length >= len ? holder[0] : (holder[0] = new byte[len]);
+        int at = bp.dataOffset() + (int) dataOff;
+        if (!bp.isRead()) {
+            bp.buffer().get(at, b, 0, len);
+        }
+        nb.setup(bp.flags(), nblk, b, 0, len);
+        if (trace != null) {
+            traceIssue(en, index, dataOff, len, nblk);
+        }
+        holder[0] = new byte[0]; // a nested dmstrategy on this thread gets its own
+        try {
+            en.target.strategy(en, nb, scratch, trace, 2);
+        } finally {
+            holder[0] = b;
+        }
+        if (bp.isRead()) {
+            bp.buffer().put(at, b, 0, len);
+        }
         return DmTarget.outcome(nb, len);
     }
 

@@ -29,6 +29,8 @@ public final class DmDev {
     volatile boolean listed;
     /** {@code dk_info} (DIOCGDISKINFO), null until a resume finds numsec &gt; 0. */
     PropDictionary dkInfo;
+    /** {@code dk_blkshift} of the disk(9) structure, set by {@code disk_set_info} at resume. */
+    int blkshift;
 
     DmDev(String name, String uuid, long minor, int flags) {
         this.name = name;

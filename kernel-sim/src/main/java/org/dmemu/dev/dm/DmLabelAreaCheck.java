@@ -47,6 +47,9 @@ public final class DmLabelAreaCheck {
 
     private static String covers(DmTableEntry en, int index, DmPdev p, long offset, long len) {
         Disk d = p.disk;
+        if (d == null) {
+            return null; // a stacked dm device has no label
+        }
         long ls = d.labelSector();
         if (ls < 0 || len <= 0) {
             return null;

@@ -6,10 +6,18 @@ import org.dmemu.sys.Errno;
 
 /**
  * Emulates {@code struct dm_pdev} (dm.h 1.56, dm_pdev.c 1.23): a physical device a table entry
- * maps onto, opened by path, shared and reference counted between entries.
+ * maps onto, opened by path ({@code vn_bdev_openpath}), shared and reference counted between
+ * entries, closed ({@code vn_close}) when the last reference goes.
  *
- * <p>Differences from NetBSD: the "vnode" is a partition of an emulated {@link Disk}; I/O is
- * issued synchronously to the disk's strategy routine.
+ * <p>The "vnode" is either a partition of an emulated {@link Disk} ({@code /dev/wd1a}) or
+ * another dm device ({@code /dev/mapper/NAME}: stacking, {@link #lower()}).
+ * {@code pdev_numsec}/{@code pdev_secsize} are what {@code getdisksize} found at open time:
+ * for a disk partition its label's size and the disk's sector size; for a dm device the
+ * {@code DIOCGWEDGEINFO} size (the active table's sectors) and {@code DEV_BSIZE << dk_blkshift},
+ * both 0 when that size is 0 (getdisksize fails with EINVAL and dm_pdev_insert ignores it,
+ * keeping the zeroed fields).
+ *
+ * <p>Differences from NetBSD: I/O is issued synchronously to the strategy routine.
  */
 public final class DmPdev {
     /** {@code name[32]}: the path as given, cut to 31 characters. */
@@ -18,22 +26,33 @@ public final class DmPdev {
     final String udevName;
     /** {@code v_rdev}: the NetBSD dev_t. */
     final long dev;
+    /** The disk of a partition pdev, null for a dm device. */
     final Disk disk;
     final int part;
+    /** The dm device of a stacked pdev, null for a disk partition. */
+    final DmDev lower;
+    private final DeviceMapper dm;
+    /** {@code vn_close}: the specfs close of the block device. */
+    private final Runnable vnClose;
     /** {@code pdev_numsec}. */
     final long numsec;
     /** {@code pdev_secsize}. */
     final int secsize;
+    /** {@code ref_cnt}. */
     int refCnt;
 
-    DmPdev(String name, String udevName, long dev, Disk disk, int part) {
+    DmPdev(String name, long dev, Disk disk, int part, DmDev lower, DeviceMapper dm, Runnable vnClose,
+            long numsec, int secsize) {
         this.name = name;
-        this.udevName = udevName;
+        this.udevName = org.dmemu.sys.Dev.major(dev) + ":" + org.dmemu.sys.Dev.minor(dev);
         this.dev = dev;
         this.disk = disk;
         this.part = part;
-        this.numsec = disk.partitionSize(part);
-        this.secsize = disk.secsize();
+        this.lower = lower;
+        this.dm = dm;
+        this.vnClose = vnClose;
+        this.numsec = numsec;
+        this.secsize = secsize;
         this.refCnt = 1;
     }
 
@@ -59,9 +78,37 @@ public final class DmPdev {
         return numsec;
     }
 
-    /** {@code VOP_STRATEGY(pdev_vnode, bp)}: the disk's strategy on this partition. */
+    /** The dm device under this pdev (stacking), or null for a disk partition. */
+    public DmDev lower() {
+        return lower;
+    }
+
+    /** The disk of a partition pdev, or null for a dm device. */
+    public Disk disk() {
+        return disk;
+    }
+
+    /** The partition number of a disk pdev. */
+    public int part() {
+        return part;
+    }
+
+    /** {@code ref_cnt} (tests). */
+    public int refCount() {
+        return refCnt;
+    }
+
+    /**
+     * {@code VOP_STRATEGY(pdev_vnode, bp)}: the disk's strategy on this partition, or the lower
+     * dm device's {@code dmstrategy}.
+     */
     public void strategy(Buf bp, int depth) {
-        disk.strategy(part, bp, depth);
+        Disk d = disk;
+        if (d != null) {
+            d.strategy(part, bp, depth);
+        } else {
+            dm.dmstrategy(lower, bp, name);
+        }
     }
 
     /**
@@ -80,6 +127,15 @@ public final class DmPdev {
 
     /** {@code VOP_IOCTL(pdev_vnode, DIOCCACHESYNC, …)}. */
     public Errno sync() {
-        return disk.cacheSync();
+        if (disk != null) {
+            return disk.cacheSync();
+        }
+        dm.cacheSync(lower);
+        return Errno.NONE;
+    }
+
+    /** {@code vn_close(pdev_vnode, FREAD | FWRITE, …)}. */
+    void close() {
+        vnClose.run();
     }
 }

@@ -5,35 +5,54 @@ import java.util.List;
 import java.util.function.Function;
 
 import org.dmemu.dev.disk.Disk;
-import org.dmemu.sys.Dev;
 import org.dmemu.sys.Errno;
 
 /**
- * Emulates the pdev list of sys/dev/dm/dm_pdev.c (rev 1.23): {@code dm_pdev_insert},
- * {@code dm_pdev_decr}.
+ * Emulates the pdev list of sys/dev/dm/dm_pdev.c (rev 1.23): {@code dm_pdev_lookup_name},
+ * {@code dm_pdev_insert}, {@code dm_pdev_decr} (here {@link #release}).
  *
- * <p>A path is resolved (namei-style: {@code //}, {@code .}, {@code ..} and relative paths from
- * {@code /}) only against the block device nodes of the emulated {@code /dev} registered at boot
- * ({@code /dev/wd1a} …); anything else (a character node, a host path such as
- * {@code /etc/passwd}, {@code ../x}) fails exactly like a nonexistent device: insert returns null
- * and the target reports ENOENT. No host path can ever be reached. As in NetBSD, two spellings
- * of one node are two pdev entries (names are compared exactly) with the same dev_t.
+ * <p>{@code dm_pdev_insert(path)} first looks for a pdev whose stored name equals the path
+ * <em>exactly</em> ({@code dm_pdev_lookup_name}: same length, same bytes) and only takes
+ * another reference on it. Otherwise it opens the path with {@code vn_bdev_openpath}: namei in
+ * the emulated file system, a block device node, then {@code VOP_OPEN}, where specfs allows one
+ * open of a block device ({@code spec_open}: {@code sd_opencnt != 0} → EBUSY). So two spellings
+ * of one node ({@code /dev//wd1d} and {@code /dev/wd1d}) are two opens of one block device: the
+ * second fails with EBUSY, insert returns null and the target answers ENOENT. A path that is not a
+ * block node (a character node, a host path such as {@code /etc/passwd}, a directory) fails the
+ * same way; no host path can ever be reached. A dm device node ({@code /dev/mapper/NAME}) is a
+ * block device like a disk: devices stack.
+ *
+ * <p>The opener (the kernel's {@code vn_bdev_openpath}) is given at construction; callers hold
+ * the kernel's ioctl lock, which stands for {@code dm_pdev_mutex} (NetBSD also holds that mutex
+ * across the open).
  *
  * <p>Differences from NetBSD: the emulated file system has no symbolic links and its working
- * directory is {@code /}; dm devices cannot be stacked (a {@code /dev/mapper/…} path is not a
- * pdev). Callers hold the kernel's ioctl lock, which stands for {@code dm_pdev_mutex}.
+ * directory is {@code /}.
  */
 public final class DmPdevList {
-    /** The result of resolving a block node path: the disk and partition. */
-    public record Node(Disk disk, int part) {
+    /**
+     * What {@code vn_bdev_openpath} opened: the block device's dev_t and either a disk partition
+     * or a dm device; {@code close} is its {@code vn_close}. On failure only {@code error} is set.
+     */
+    public record Node(Errno error, long dev, Disk disk, int part, DmDev lower, Runnable close) {
+        /** A failed open. */
+        public static Node failed(Errno e) {
+            return new Node(e, -1, null, 0, null, null);
+        }
     }
 
     private final List<DmPdev> list = new ArrayList<>();
-    private final Function<String, Node> resolver;
+    private final Function<String, Node> opener;
+    private DeviceMapper dm;
 
-    /** @param resolver maps an emulated block node path to its disk partition, or null */
-    public DmPdevList(Function<String, Node> resolver) {
-        this.resolver = resolver;
+    /** @param opener {@code vn_bdev_openpath}: opens an emulated block node path */
+    public DmPdevList(Function<String, Node> opener) {
+        this.opener = opener;
+    }
+
+    /** The driver whose devices stacked pdevs reach (set by {@link DeviceMapper}'s constructor). */
+    void attach(DeviceMapper dm) {
+        this.dm = dm;
     }
 
     /**
@@ -41,27 +60,56 @@ public final class DmPdevList {
      * (reference +1), or a newly opened one, or null if the device cannot be opened.
      */
     public DmPdev insert(String path) {
-        for (DmPdev p : list) {
-            if (p.name.equals(path)) {
-                p.refCnt++;
-                return p;
-            }
+        DmPdev p = lookupName(path);
+        if (p != null) {
+            p.refCnt++;
+            return p;
         }
-        Node n = resolver.apply(path);
-        if (n == null || n.disk().open(n.part()) != Errno.NONE) {
+        Node n = opener.apply(path);
+        if (n.error() != Errno.NONE) {
+            if (dm != null) {
+                dm.trace(3, "dm_pdev_insert: " + path + ": vn_bdev_openpath " + n.error().name() + " -> NULL");
+            }
             return null;
         }
-        long dev = n.disk().dev(n.part(), false);
         String stored = path.length() > 31 ? path.substring(0, 31) : path;
-        DmPdev p = new DmPdev(stored, Dev.major(dev) + ":" + Dev.minor(dev), dev, n.disk(), n.part());
+        long numsec;
+        int secsize;
+        if (n.disk() != null) {
+            numsec = n.disk().partitionSize(n.part());
+            secsize = n.disk().secsize();
+        } else {
+            long[] gs = dm.getdisksize(n.lower());
+            numsec = gs[0];
+            secsize = (int) gs[1];
+        }
+        p = new DmPdev(stored, n.dev(), n.disk(), n.part(), n.lower(), dm, n.close(), numsec, secsize);
         list.add(0, p);
         return p;
     }
 
-    /** {@code dm_pdev_decr(pdev)}: reference −1; at 0 the pdev is closed and unlinked. */
-    public void decr(DmPdev p) {
+    /**
+     * {@code dm_pdev_lookup_name}: the pdev whose stored name has the same length and bytes as
+     * {@code path} (a path longer than 31 characters never matches its cut stored name).
+     */
+    private DmPdev lookupName(String path) {
+        for (DmPdev p : list) {
+            if (p.name.equals(path)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code dm_pdev_decr(pdev)}: drops one reference; the last one unlinks the pdev and closes
+     * its device ({@code dm_pdev_rem}: {@code vn_close}, which runs the driver's close when it
+     * was the device's last open).
+     */
+    public void release(DmPdev p) {
         if (--p.refCnt == 0) {
             list.remove(p);
+            p.close();
         }
     }
 

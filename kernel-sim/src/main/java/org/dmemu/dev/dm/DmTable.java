@@ -102,11 +102,40 @@ public final class DmTable {
          * {@link DmTable#firstEndingAfter(Reader, long)}); thread-private, a plain field.
          */
         int hint;
+        /**
+         * Nesting level: 0 for the thread's own slot; a stacked dm device's dmstrategy, called from
+         * inside an upper device's, uses the slot one level {@link #below} (its own hazard slot and
+         * bufs, so the upper table stays protected while the lower one is read).
+         */
+        final int level;
+        private Reader below;
+
+        Reader() {
+            this(0);
+        }
+
+        private Reader(int level) {
+            this.level = level;
+        }
 
         static Reader register() {
-            Reader r = new Reader();
+            return register(0);
+        }
+
+        private static Reader register(int level) {
+            Reader r = new Reader(level);
             READERS.add(r);
             return r;
+        }
+
+        /** The slot one nesting level down (created on first use, same thread). */
+        Reader below() {
+            Reader b = below;
+            if (b == null) {
+                b = register(level + 1);
+                below = b;
+            }
+            return b;
         }
     }
 

@@ -108,7 +108,7 @@ class DiskLabelKernelTest {
 
     private byte[] rawRead(long lba, int sectors) throws KernelException {
         byte[] b = new byte[sectors * 512];
-        assertEquals(Errno.NONE, io("/dev/wd1d", true, lba, b).error());
+        assertEquals(Errno.NONE, io("/dev/rwd1d", true, lba, b).error());
         return b;
     }
 

@@ -69,7 +69,7 @@ class SparseStoreTest {
         try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(img.toFile(), "rw")) {
             raf.setLength(size);
         }
-        FileStore f = new FileStore(img);
+        FileStore f = new FileStore(img, line -> { });
         try {
             assertEquals(8L << 20, f.nextData(0));
             assertEquals(9L << 20, f.nextHole(8L << 20));

@@ -69,7 +69,7 @@ class DmBlockOpsTest {
                 assertEquals(Errno.NONE, h.discard(128 * 512, 136 * 512), "linear chunk 1 and the zero entry");
                 assertEquals("[65536:0, 69632:3]", status(h, 0, 264 * 512));
                 byte[] back = new byte[256 * 512];
-                assertEquals(Errno.NONE, t.io("/dev/mapper/x", true, 0, back).error());
+                assertEquals(Errno.NONE, t.io("/dev/rmapper/x", true, 0, back).error());
                 for (int i = 0; i < back.length; i++) {
                     assertEquals(i < 65536 ? 1 : 0, back[i], "byte " + i);
                 }
@@ -80,7 +80,7 @@ class DmBlockOpsTest {
                 assertEquals(Errno.NONE, h.discard(280 * 512, 1 << 20), "cut at the end");
             }
             byte[] one = new byte[512];
-            assertEquals(Errno.NONE, t.io("/dev/mapper/x", true, 64, one).error());
+            assertEquals(Errno.NONE, t.io("/dev/rmapper/x", true, 64, one).error());
             assertArrayEquals(new byte[512], one);
         }
     }

@@ -55,7 +55,7 @@ class DmConcurrencyTest {
                 for (int w = 0; w < 4; w++) {
                     final int id = w;
                     threads.add(new Thread(() -> {
-                        try (DiskHandle h = t.k.open("/dev/mapper/v")) {
+                        try (DiskHandle h = t.k.open("/dev/rmapper/v")) {
                             int base = id * 64;
                             byte[] wb = new byte[8 * 512];
                             byte[] rb = new byte[8 * 512];
@@ -108,7 +108,7 @@ class DmConcurrencyTest {
                 byte[] a = new byte[256 * 512];
                 byte[] b = new byte[256 * 512];
                 assertEquals(Errno.NONE, t.io("/dev/mapper/v", true, 0, a).error());
-                assertEquals(Errno.NONE, t.io("/dev/wd1d", true, 0, b).error());
+                assertEquals(Errno.NONE, t.io("/dev/rwd1d", true, 0, b).error());
                 assertArrayEquals(b, a);
                 assertEquals(0L, t.k.deviceMapper().devs().byName("v").tableHead().ioCnt());
             }

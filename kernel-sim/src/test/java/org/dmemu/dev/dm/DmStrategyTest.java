@@ -44,7 +44,7 @@ class DmStrategyTest {
             assertEquals(1024, bp.resid());
             assertEquals(1024, bp.bcount());
             byte[] r = new byte[512];
-            t.io("/dev/wd1a", true, 15, r);
+            t.io("/dev/rwd1a", true, 15, r);
             assertEquals(42, r[0]); // the in-range part was transferred
         }
     }
@@ -81,7 +81,7 @@ class DmStrategyTest {
             Buf bp = t.io("/dev/mapper/a", false, 0, w);
             assertEquals(Errno.NONE, bp.error());
             byte[] r = new byte[512];
-            t.io("/dev/wd1a", true, 0, r);
+            t.io("/dev/rwd1a", true, 0, r);
             assertEquals(7, r[0]);
             assertFalse(t.k.deviceMapper().devs().byName("a").tableHead().active().fast);
         }
@@ -106,7 +106,7 @@ class DmStrategyTest {
             assertTrue(t.k.deviceMapper().devs().byName("a").tableHead().active().fast);
             byte[] w = new byte[512];
             w[0] = 99;
-            assertEquals(Errno.NONE, t.io("/dev/wd1a", false, 10000 - 7777, w).error());
+            assertEquals(Errno.NONE, t.io("/dev/rwd1a", false, 10000 - 7777, w).error());
             byte[] r = new byte[512];
             assertEquals(Errno.NONE, t.io("/dev/mapper/a", true, 7777, r).error());
             assertEquals(99, r[0]);

@@ -30,6 +30,10 @@ import org.dmemu.proplib.PropString;
  *       up to that NUL, as libprop would see the C string.</li>
  *   <li>{@link #externalize(PropObject)} returns the text without the NUL that libprop's buffer
  *       carries; {@link #externalize(PropObject, boolean)} can append it.</li>
+ *   <li>{@link #externalizeBounded} stops as soon as the document would pass a byte limit and
+ *       answers null (libprop grows its buffer until memory runs out). The kernel's copyout
+ *       uses it (issue 16 point 8): one TAB per depth level makes the text of a deeply nested
+ *       tree grow with the square of its depth.</li>
  * </ul>
  */
 public final class PropExternalizer {
@@ -72,11 +76,19 @@ public final class PropExternalizer {
     /** Scratch buffers larger than this are not kept for the next call. */
     private static final int KEEP_MAX = 256 * 1024;
 
+    /** Thrown by {@link #ensure} past {@link #limit}; preallocated, no stack trace. */
+    private static final RuntimeException TOO_LARGE = new RuntimeException("document too large", null, false, false) {
+        private static final long serialVersionUID = 1L;
+    };
+
     private byte[] buf;
     private int n;
+    /** The largest document (in bytes, NUL included) this writer may produce. */
+    private final int limit;
 
-    private PropExternalizer(byte[] buf) {
+    private PropExternalizer(byte[] buf, int limit) {
         this.buf = buf;
+        this.limit = limit;
     }
 
     /** The complete document (header, DOCTYPE, plist element, trailing LF), without a NUL. */
@@ -89,11 +101,24 @@ public final class PropExternalizer {
      * libprop hands to {@code ioctl} ({@code pref_len} = text + 1).
      */
     public static byte[] externalize(PropObject root, boolean nulTerminate) {
+        byte[] out = externalizeBounded(root, nulTerminate, Integer.MAX_VALUE - 64);
+        if (out == null) {
+            throw new OutOfMemoryError("plist document larger than a Java array");
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #externalize(PropObject, boolean)}, but null if the document (its NUL included)
+     * would be longer than {@code maxBytes}: the writer stops at that point, so a tree whose
+     * text would be huge costs at most {@code maxBytes} of buffer and the time to write them.
+     */
+    public static byte[] externalizeBounded(PropObject root, boolean nulTerminate, int maxBytes) {
         if (root == null) {
             throw new NullPointerException("root");
         }
         byte[] scratch = SCRATCH.get();
-        PropExternalizer w = new PropExternalizer(scratch);
+        PropExternalizer w = new PropExternalizer(scratch, maxBytes);
         try {
             w.put(HEADER);
             w.writeTree(root);
@@ -102,7 +127,15 @@ public final class PropExternalizer {
                 w.ensure(1);
                 w.buf[w.n++] = 0;
             }
+            if (w.n > maxBytes) {
+                return null;
+            }
             return Arrays.copyOf(w.buf, w.n);
+        } catch (RuntimeException e) {
+            if (e == TOO_LARGE) {
+                return null;
+            }
+            throw e;
         } finally {
             SCRATCH.set(w.buf.length <= KEEP_MAX ? w.buf : scratch);
         }
@@ -140,7 +173,11 @@ public final class PropExternalizer {
                         break;
                     }
                 }
-                ensure(kl * 5);
+                int el = kl;
+                for (int j = 0; j < kl; j++) {
+                    el += escapeExtra(d.keyByteAt(i, j));
+                }
+                ensure(el);
                 for (int j = 0; j < kl; j++) {
                     escapeByte(d.keyByteAt(i, j));
                 }
@@ -224,11 +261,20 @@ public final class PropExternalizer {
             return;
         }
         put(T_STRING);
-        ensure(len * 5);
+        int el = len;
+        for (int j = 0; j < len; j++) {
+            el += escapeExtra(s.byteAt(j));
+        }
+        ensure(el);
         for (int j = 0; j < len; j++) {
             escapeByte(s.byteAt(j));
         }
         put(T_END_STRING);
+    }
+
+    /** The bytes {@link #escapeByte} adds for {@code c} beyond the byte itself. */
+    private static int escapeExtra(byte c) {
+        return c == '&' ? 4 : c == '<' || c == '>' ? 3 : 0;
     }
 
     /** Appends one byte, replacing {@code & < >} by their entities; capacity is pre-ensured. */
@@ -322,9 +368,26 @@ public final class PropExternalizer {
 
     private void ensure(int more) {
         if (n + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+            grow(more);
         }
     }
+
+    /**
+     * Doubles the buffer, never past {@link #limit} plus {@link #SLACK} (a number reserves its
+     * 20 digits before it knows how many it has; the exact size is checked at the end); a need
+     * beyond that: {@link #TOO_LARGE}.
+     */
+    private void grow(int more) {
+        long need = (long) n + more;
+        long cap = (long) limit + SLACK;
+        if (need > cap) {
+            throw TOO_LARGE;
+        }
+        buf = Arrays.copyOf(buf, (int) Math.min(cap, Math.max(2L * buf.length, need)));
+    }
+
+    /** Room reserved beyond {@link #limit} for over-estimates of {@link #ensure}. */
+    private static final int SLACK = 32;
 
     private void tabs(int depth) {
         ensure(depth);

@@ -110,7 +110,6 @@ public final class PropInternalizer {
             + "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">");
     /** The exact end tag of each kind, e.g. {@code </key>}, for the fast path of findTag. */
     private static final byte[][] END_TAG = new byte[10][];
-    private static final byte[] PLIST_START = ascii("<plist version=\"1.0\">");
     private static final byte[] XML_DECL = ascii("?xml ");
     private static final byte[] KEY_OPEN = ascii("<key>");
     private static final byte[] DICT_CLOSE = ascii("</dict>");
@@ -192,24 +191,29 @@ public final class PropInternalizer {
         Objects.checkFromIndexSize(off, len, buf.length);
         Objects.requireNonNull(mode, "mode");
         if (len > 0 && buf[off + len - 1] == 0) {
-            // Already NUL-terminated (a copyin buffer): every scan stops at or before that NUL.
+            // Already NUL-terminated (a copyin buffer): every scan stops at or before that NUL,
+            // and every look-ahead stops at its first mismatch, which that NUL is.
             return new PropInternalizer(buf, off, mode).document();
         }
-        if (off + len == buf.length) {
-            // The document runs to the end of the array: parse in place. A read past the end
-            // (where C would find the terminating NUL) throws; then parse a NUL-padded copy,
-            // which gives exactly C's result. A parse that never reads past the end has seen
-            // the same bytes as C and needs no second pass.
-            try {
-                return new PropInternalizer(buf, off, mode).document();
-            } catch (ArrayIndexOutOfBoundsException atEnd) {
-                // fall through to the padded copy
+        // Otherwise C would find a NUL after the text: parse a copy that has one, plus zero
+        // look-ahead room, in a per-thread buffer (every object copies its bytes out of it).
+        byte[] s = PADDED.get();
+        if (s.length < len + PAD) {
+            s = new byte[len + PAD];
+            if (s.length <= KEEP_MAX) {
+                PADDED.set(s);
             }
         }
-        byte[] s = new byte[len + 24]; // zero padding: the terminating NUL plus look-ahead room
         System.arraycopy(buf, off, s, 0, len);
+        Arrays.fill(s, len, len + PAD, (byte) 0);
         return new PropInternalizer(s, 0, mode).document();
     }
+
+    /** Zero bytes after a copied document: the terminating NUL plus look-ahead room. */
+    private static final int PAD = 24;
+    /** Padded copies up to this size are kept per thread for the next call. */
+    private static final int KEEP_MAX = 256 * 1024;
+    private static final ThreadLocal<byte[]> PADDED = ThreadLocal.withInitial(() -> new byte[4096]);
 
     /** {@link #internalize(byte[], int, int, Mode)} of the whole array. */
     public static PropObject internalize(byte[] buf, Mode mode) throws PropParseException {
@@ -220,24 +224,7 @@ public final class PropInternalizer {
 
     private PropObject document() throws PropParseException {
         prolog();
-        if (p + PLIST_START.length <= s.length && Arrays.equals(s, p, p + PLIST_START.length,
-                PLIST_START, 0, PLIST_START.length)) {
-            // Fast path: libprop's own start tag, <plist version="1.0">.
-            tagStart = p;
-            tagIsEnd = false;
-            nameAt = p + 1;
-            nameLen = 5;
-            kind = PLIST;
-            emptyElement = false;
-            hasAttr = true;
-            attrAt = p + 7;
-            attrLen = 7;
-            valAt = p + 16;
-            valLen = 3;
-            p += PLIST_START.length;
-        } else {
-            findTag(PLIST, START, "<plist>");
-        }
+        findTag(PLIST, START, "<plist>");
         if (emptyElement) {
             throw fail("<plist/> must not be empty", tagStart);
         }
@@ -441,15 +428,8 @@ public final class PropInternalizer {
         // Elements of an array tend to repeat: try the previous element's exact start tag.
         int prevLen = stPrevLen[sp];
         if (prevLen > 0 && same(x, stPrevAt[sp], prevLen)) {
-            int at = stPrevAt[sp];
-            tagStart = x;
-            tagIsEnd = false;
-            nameAt = x + 1;
-            kind = stPrevKind[sp];
-            emptyElement = s[at + prevLen - 2] == '/';
-            nameLen = prevLen - (emptyElement ? 3 : 2);
-            hasAttr = false;
-            p = x + prevLen;
+            boolean empty = s[stPrevAt[sp] + prevLen - 2] == '/';
+            tag(x, false, prevLen - (empty ? 3 : 2), stPrevKind[sp], empty, x + prevLen);
             return true;
         }
         findTag(UNKNOWN, EITHER, "an element or </array>");
@@ -486,14 +466,24 @@ public final class PropInternalizer {
 
     /** Records a tag recognized as an exact literal without attributes, e.g. {@code <key>}. */
     private void literalTag(int x, int k, boolean end, int litLen) {
+        tag(x, end, litLen - (end ? 3 : 2), k, false, x + litLen);
+    }
+
+    /**
+     * Records the tag without attributes that starts at {@code x} and whose name has
+     * {@code len} bytes; the scan goes on at {@code next}. The only place besides
+     * {@link #findTag} that sets the scanner's tag state, for the shortcuts that recognise a
+     * whole tag by its exact bytes.
+     */
+    private void tag(int x, boolean end, int len, int k, boolean empty, int next) {
         tagStart = x;
         tagIsEnd = end;
         nameAt = x + (end ? 2 : 1);
-        nameLen = litLen - (end ? 3 : 2);
+        nameLen = len;
         kind = k;
-        emptyElement = false;
+        emptyElement = empty;
         hasAttr = false;
-        p = x + litLen;
+        p = next;
     }
 
     // ---- leaves ----
@@ -797,14 +787,7 @@ public final class PropInternalizer {
             }
             byte[] t = END_TAG[want];
             if (lit(x, t)) {
-                tagStart = x;
-                tagIsEnd = true;
-                nameAt = x + 2;
-                nameLen = t.length - 3;
-                kind = want;
-                emptyElement = false;
-                hasAttr = false;
-                p = x + t.length;
+                literalTag(x, want, true, t.length);
                 return;
             }
         }

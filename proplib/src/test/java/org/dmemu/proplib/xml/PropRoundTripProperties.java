@@ -47,6 +47,36 @@ class PropRoundTripProperties {
         assertEquals(d, PropKern.copyinIoctl(0xc010fd00L, out, out.length));
     }
 
+    /**
+     * Every prefix of a document, lying at the end of its array without a NUL (where C would find
+     * one), parses exactly as the same prefix followed by a NUL, or fails with a
+     * PropParseException naming an offset inside the prefix: no other exception, whatever the
+     * cut (the scanner never relies on running off the array).
+     */
+    @Property(tries = 200)
+    void prefixAtEndOfArray_parsesAsNulTerminated(@ForAll("trees") PropObject x,
+                                                  @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 1000) int cutPerMille)
+            throws Exception {
+        byte[] xml = PropExternalizer.externalize(x);
+        int cut = (int) ((long) xml.length * cutPerMille / 1000);
+        byte[] prefix = java.util.Arrays.copyOf(xml, cut);
+        byte[] nul = java.util.Arrays.copyOf(xml, cut + 1);
+        PropObject a;
+        PropObject b;
+        try {
+            a = PropInternalizer.internalize(prefix, 0, prefix.length, Mode.USERLAND);
+        } catch (PropParseException e) {
+            a = null;
+            assertEquals(true, e.offset() <= cut, e.getMessage());
+        }
+        try {
+            b = PropInternalizer.internalize(nul, 0, nul.length, Mode.USERLAND);
+        } catch (PropParseException e) {
+            b = null;
+        }
+        assertEquals(b, a);
+    }
+
     /** equals() lets signed 5 equal unsigned 5; the flag must survive too. */
     private static void assertSameFlags(PropObject a, PropObject b) {
         if (a instanceof PropNumber n) {

@@ -106,6 +106,16 @@ public interface DmTarget {
         return Errno.ENODEV;
     }
 
+    /**
+     * Whether {@code strategy} handles a buf whose data area is a ByteBuffer ({@link Buf#buffer()}),
+     * moving bytes only through the disks, {@link Buf#setupSlice}, {@link Buf#zero} and
+     * {@link Buf#setByte}. The default, false, is always safe: dmstrategy then hands the target a
+     * heap copy of the data area (one more copy per transfer).
+     */
+    default boolean buffers() {
+        return false;
+    }
+
     /** {@code max_argc}: 0 = the default {@value org.dmemu.dev.dm.NetbsdDm#DM_MAX_ARGC}. */
     default int maxArgc() {
         return 0;

@@ -60,7 +60,7 @@ public final class DmTargetDelay implements DmTarget {
         try {
             w = info(pdevs, argv, argc == 6 ? 3 : 0);
         } catch (DmException e) {
-            pdevs.decr(r.pdev);
+            pdevs.release(r.pdev);
             throw e;
         }
         entry.addDeps(r.pdev);
@@ -89,6 +89,12 @@ public final class DmTargetDelay implements DmTarget {
         return i.pdev.udevName() + " " + Long.toUnsignedString(i.offset) + " " + i.delay;
     }
 
+    /** Moves bytes only through the disks and Buf's own methods: ByteBuffer bufs pass as they are. */
+    @Override
+    public boolean buffers() {
+        return true;
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         Config c = (Config) entry.config();
@@ -111,8 +117,8 @@ public final class DmTargetDelay implements DmTarget {
     @Override
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
-            pdevs.decr(c.read.pdev);
-            pdevs.decr(c.write.pdev);
+            pdevs.release(c.read.pdev);
+            pdevs.release(c.write.pdev);
         }
     }
 

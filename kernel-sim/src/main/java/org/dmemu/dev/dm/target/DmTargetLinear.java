@@ -51,6 +51,12 @@ public final class DmTargetLinear implements DmTarget {
         return c.pdev.udevName() + " " + Long.toUnsignedString(c.offset);
     }
 
+    /** Moves bytes only through the disks and Buf's own methods: ByteBuffer bufs pass as they are. */
+    @Override
+    public boolean buffers() {
+        return true;
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         Config c = (Config) entry.config();
@@ -74,7 +80,7 @@ public final class DmTargetLinear implements DmTarget {
     @Override
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
-            pdevs.decr(c.pdev);
+            pdevs.release(c.pdev);
         }
     }
 

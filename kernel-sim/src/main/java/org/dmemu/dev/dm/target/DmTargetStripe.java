@@ -51,7 +51,7 @@ public final class DmTargetStripe implements DmTarget {
             DmPdev p = a + 1 < argv.length ? pdevs.insert(argv[a]) : null;
             if (p == null) {
                 for (int j = 0; j < i; j++) {
-                    pdevs.decr(ps[j]);
+                    pdevs.release(ps[j]);
                 }
                 throw new DmException(Errno.ENOENT, "striped: stripe " + i + ": "
                         + (a + 1 < argv.length ? "cannot open " + argv[a] : "missing device/offset"));
@@ -104,6 +104,12 @@ public final class DmTargetStripe implements DmTarget {
         return new long[] {dev, row * chunk + off, chunk - off};
     }
 
+    /** Moves bytes only through the disks and Buf's own methods: ByteBuffer bufs pass as they are. */
+    @Override
+    public boolean buffers() {
+        return true;
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         Config c = (Config) entry.config();
@@ -136,7 +142,7 @@ public final class DmTargetStripe implements DmTarget {
             long left = (chunk - off) * 512;
             int n = (left > 0 && left < len - done) ? (int) left : len - done;
             long devblk = row * chunk + off + c.offsets[dev];
-            scratch.setup(nb.flags(), devblk, nb.data(), nb.dataOffset() + done, n);
+            scratch.setupSlice(nb.flags(), devblk, nb, done, n);
             if (trace != null) {
                 trace(trace, depth, c, blkno, dev, devblk, n);
             }
@@ -174,7 +180,7 @@ public final class DmTargetStripe implements DmTarget {
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
             for (DmPdev p : c.pdevs) {
-                pdevs.decr(p);
+                pdevs.release(p);
             }
         }
     }

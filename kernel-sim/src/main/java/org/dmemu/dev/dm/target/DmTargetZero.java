@@ -1,6 +1,5 @@
 package org.dmemu.dev.dm.target;
 
-import java.util.Arrays;
 
 import org.dmemu.dev.dm.DmPdevList;
 import org.dmemu.dev.dm.DmTableEntry;
@@ -36,12 +35,18 @@ public final class DmTargetZero implements DmTarget {
         }
     }
 
+    /** Moves bytes only through the disks and Buf's own methods: ByteBuffer bufs pass as they are. */
+    @Override
+    public boolean buffers() {
+        return true;
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         if (trace != null) {
             trace.line(depth, "dm_target_zero_strategy: " + nb.bcount() + " zero bytes");
         }
-        Arrays.fill(nb.data(), nb.dataOffset(), nb.dataOffset() + nb.bcount(), (byte) 0);
+        nb.zero();
         nb.setResid(0);
     }
 

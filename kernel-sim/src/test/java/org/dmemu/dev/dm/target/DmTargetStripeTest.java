@@ -55,9 +55,9 @@ class DmTargetStripeTest {
             Buf bp = t.io("/dev/mapper/a", false, 0, w);
             assertEquals(Errno.NONE, bp.error());
             byte[] r = new byte[512];
-            t.io("/dev/wd1a", true, 200 + 5, r);
+            t.io("/dev/rwd1a", true, 200 + 5, r);
             assertEquals(13, r[0]); // dm sector 13 = chunk 3 (odd -> wd1), row 1, offset 1
-            t.io("/dev/wd0a", true, 100 + 4, r);
+            t.io("/dev/rwd0a", true, 100 + 4, r);
             assertEquals(8, r[0]);
         }
     }
