@@ -28,6 +28,8 @@ public final class Extents {
     private int[] flags = new int[8];
     private int n;
     private long total;
+    /** Set when an extent did not fit: nothing more is added (the answer must stay a prefix). */
+    private boolean stopped;
 
     /** An empty answer that accepts up to {@code limit} extents. */
     public Extents(int limit) {
@@ -36,13 +38,14 @@ public final class Extents {
 
     /** Appends {@code bytes} bytes with {@code state}, merging with the last run if equal. */
     public void add(long bytes, int state) {
-        if (bytes <= 0) {
+        if (bytes <= 0 || stopped) {
             return;
         }
         if (n > 0 && flags[n - 1] == state) {
             lengths[n - 1] += bytes;
         } else {
             if (n == limit) {
+                stopped = true;
                 return;
             }
             if (n == lengths.length) {
@@ -59,6 +62,11 @@ public final class Extents {
     /** True when no further distinct extent fits: walkers stop. */
     public boolean full() {
         return n == limit;
+    }
+
+    /** True once an extent was refused for lack of room: the answer ends early. */
+    public boolean stopped() {
+        return stopped;
     }
 
     public int count() {
@@ -82,6 +90,7 @@ public final class Extents {
     public void clear() {
         n = 0;
         total = 0;
+        stopped = false;
     }
 
     /**

@@ -5,10 +5,6 @@ import org.dmemu.kern.DiskHandle;
 import org.dmemu.kern.IoctlResult;
 import org.dmemu.kern.Kernel;
 import org.dmemu.kern.KernelException;
-import org.dmemu.proplib.PropArray;
-import org.dmemu.proplib.PropDictionary;
-import org.dmemu.proplib.PropKern;
-import org.dmemu.proplib.PropObject;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
 
@@ -20,7 +16,8 @@ import org.dmemu.sys.Errno;
  * could not coexist with a block open).
  *
  * <p>The export size is {@code dmsize}'s: the sum of the active table's lengths times
- * {@code DEV_BSIZE}, read with a {@code table} ioctl when the client connects. (NetBSD's
+ * {@code DEV_BSIZE}, read from the device ({@link DiskHandle#currentSize()}) when the client
+ * connects. (NetBSD's
  * {@code DIOCGMEDIASIZE} is 0 for a table whose targets have no sector size, such as
  * {@code zero} or {@code error} alone, which would make an empty export.) The transfer unit is
  * {@code DIOCGSECTORSIZE}, or {@code DEV_BSIZE} when that is 0.
@@ -51,41 +48,9 @@ public final class KernelExports implements NbdExports {
         } catch (KernelException e) {
             return null;
         }
-        long size = tableBytes(name);
+        long size = h.currentSize();
         int ss = h.sectorSize();
         return new Sized(h, size, ss > 0 ? ss : Buf.DEV_BSIZE);
-    }
-
-    /** Σ length × DEV_BSIZE of the active table, from a {@code table} request. */
-    private long tableBytes(String name) {
-        PropDictionary req = new PropDictionary();
-        req.setString("command", "table");
-        req.setString("name", name);
-        req.setUint32("flags", 0x10);
-        PropArray v = new PropArray();
-        v.addUint32(4);
-        v.addUint32(0);
-        v.addUint32(0);
-        req.set("version", v);
-        byte[] buf = PropKern.externalizeRequest(req);
-        IoctlResult r = kernel.ioctl(Kernel.CONTROL, ServeDaemon.NETBSD_DM_IOCTL, buf, buf.length);
-        if (r.errno() != 0) {
-            return 0;
-        }
-        try {
-            PropArray entries = PropKern.internalizeReply(r.out(), r.out().length).getArray("cmd_data");
-            long sectors = 0;
-            if (entries != null) {
-                for (PropObject o : entries) {
-                    if (o instanceof PropDictionary e) {
-                        sectors += e.getUint64("length").orElse(0);
-                    }
-                }
-            }
-            return sectors * Buf.DEV_BSIZE;
-        } catch (PropKern.PropKernException e) {
-            return 0;
-        }
     }
 
     /** An open dm device with the export's size and transfer unit. */

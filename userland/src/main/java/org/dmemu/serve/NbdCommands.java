@@ -61,6 +61,14 @@ final class NbdCommands {
         this.replies = replies;
     }
 
+    /** Set by the first write command: the connection syncs the device when it ends. */
+    private volatile boolean wrote;
+
+    /** True once a write command was served. */
+    boolean wrote() {
+        return wrote;
+    }
+
     /** {@code DIOCCACHESYNC} of the export, as an NBD error value. */
     int sync() {
         return nbdError(disk.cacheSync());
@@ -94,6 +102,9 @@ final class NbdCommands {
             fail(r, EPERM);
             return;
         }
+        if (write && !wrote) {
+            wrote = true;
+        }
         switch (type) {
             case CMD_READ -> {
                 if (length > MAX_REQUEST || !inRange(offset, length)) {
@@ -103,7 +114,7 @@ final class NbdCommands {
                     int err = io(r, true, offset, r.dataBuffer(len), len);
                     if (err != 0) {
                         fail(r, err);
-                    } else if (session.structured() && len > 0) {
+                    } else if (session.structured()) {
                         replies.readChunk(r, len);
                     } else {
                         replies.reply(r, 0, len);

@@ -20,7 +20,8 @@ import org.dmemu.kern.DiskHandle;
  * </ul>
  * This class runs the two phases and ends the connection: {@code NBD_CMD_DISC}, the end of the
  * input and a broken connection all stop the reading; the requests in flight finish (and are
- * answered while the socket works), then the device is synced and closed.
+ * answered while the socket works), then the device is synced (when the connection wrote to it)
+ * and closed.
  *
  * <p>Differences from NetBSD: NetBSD has no NBD server; this is the emulator's window onto its
  * disks (see {@link NbdCommands} for how commands map to the kernel).
@@ -67,7 +68,9 @@ final class NbdConnection implements Runnable {
             }
             DiskHandle disk = handshake == null ? null : handshake.disk();
             if (disk != null) {
-                disk.cacheSync();
+                if (transmission != null && transmission.wrote()) {
+                    disk.cacheSync();
+                }
                 disk.close();
             }
             closeChannel();

@@ -56,6 +56,7 @@ final class NbdReplies {
         ByteBuffer h = r.header;
         h.clear();
         h.putInt(SIMPLE_REPLY_MAGIC).putInt(error).putLong(r.handle).flip();
+        r.dataLen = len;
         if (len == 0) {
             r.replyData = null;
             return;
@@ -68,13 +69,19 @@ final class NbdReplies {
 
     /**
      * Prepares a structured read reply: one {@code OFFSET_DATA} chunk (flag DONE) with the
-     * request's offset and {@code len} bytes of the slot's data.
+     * request's offset and {@code len} bytes of the slot's data; for a read of 0 bytes one
+     * {@code NONE} chunk.
      */
     void readChunk(NbdRequest r, int len) {
+        if (len == 0) {
+            chunk(r, REPLY_TYPE_NONE, r.metaBuffer(0).flip());
+            return;
+        }
         ByteBuffer h = r.header;
         h.clear();
         h.putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE).putShort((short) REPLY_TYPE_OFFSET_DATA)
                 .putLong(r.handle).putInt(8 + len).putLong(r.offset).flip();
+        r.dataLen = len;
         ByteBuffer d = r.data.clear().limit(len); // the bytes the disks read: sent as they are
         r.vec[0] = h;
         r.vec[1] = d;
@@ -111,6 +118,7 @@ final class NbdReplies {
         h.clear();
         h.putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE).putShort((short) type)
                 .putLong(r.handle).putInt(payload.remaining()).flip();
+        r.dataLen = 0;
         r.vec[0] = h;
         r.vec[1] = payload;
         r.replyData = payload;
@@ -151,7 +159,8 @@ final class NbdReplies {
                 }
             } else {
                 ByteBuffer d = x.replyData;
-                while (d.hasRemaining()) {
+                ByteBuffer h = x.vec[0];
+                while (h.hasRemaining() || d.hasRemaining()) {
                     ch.write(x.vec);
                 }
             }

@@ -37,6 +37,8 @@ final class NbdRequest {
     long length;
     /** An error decided by the reader (an oversized write whose payload was skipped). */
     int early;
+    /** Bytes of device data in the reply (a read's payload), for the server's statistics. */
+    int dataLen;
     /** The reply's data, or null for a reply without data. */
     ByteBuffer replyData;
 

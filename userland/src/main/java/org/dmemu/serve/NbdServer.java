@@ -254,6 +254,47 @@ public final class NbdServer implements AutoCloseable {
         log.println("dmemu serve: nbd " + where + ": connection closed after an internal error: " + t);
     }
 
+    /** Data bytes sent in answer to reads, over every connection (the server's own statistics). */
+    private final java.util.concurrent.atomic.LongAdder bytesRead = new java.util.concurrent.atomic.LongAdder();
+
+    /** The data bytes sent in answer to NBD_CMD_READ so far. */
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    void countRead(long n) {
+        bytesRead.add(n);
+    }
+
+    /**
+     * Request slots of ended connections, kept for the next ones (their buffers are grown
+     * already): a short connection (nbdinfo, a sparse nbdcopy) then allocates no buffers.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<NbdRequest> slotPool =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger pooled = new java.util.concurrent.atomic.AtomicInteger();
+    /** The most slots kept in {@link #slotPool}. */
+    private static final int POOL_SLOTS = 32;
+
+    /** A request slot: a pooled one, or a new one. */
+    NbdRequest takeSlot() {
+        NbdRequest r = slotPool.poll();
+        if (r == null) {
+            return new NbdRequest();
+        }
+        pooled.decrementAndGet();
+        return r;
+    }
+
+    /** Gives back the slot of an ended connection (dropped when the pool is full). */
+    void giveSlot(NbdRequest r) {
+        if (pooled.incrementAndGet() <= POOL_SLOTS) {
+            slotPool.add(r);
+        } else {
+            pooled.decrementAndGet();
+        }
+    }
+
     /** Whether discards are allowed ({@code serve --no-discard} turns them off). */
     boolean discard() {
         return discard;

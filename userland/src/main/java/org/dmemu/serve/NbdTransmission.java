@@ -169,7 +169,7 @@ final class NbdTransmission {
 
     private NbdRequest newSlot() {
         slots++;
-        return new NbdRequest();
+        return server.takeSlot();
     }
 
     private void startHelper() {
@@ -187,6 +187,10 @@ final class NbdTransmission {
             // The device misbehaved: the connection is over (the readers stop at the closed channel).
             replies.fail();
             r.replyData = null;
+            r.dataLen = 0;
+        }
+        if (r.dataLen > 0) {
+            server.countRead(r.dataLen);
         }
         replies.send(r);
     }
@@ -219,6 +223,11 @@ final class NbdTransmission {
         }
     }
 
+    /** True when a write command was served: the device is synced at the end. */
+    boolean wrote() {
+        return commands.wrote();
+    }
+
     /** Lets the requests in flight finish, then ends the helpers. */
     void stopWorkers() {
         done = true;
@@ -243,6 +252,10 @@ final class NbdTransmission {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+        NbdRequest r;
+        while ((r = free.poll()) != null) {
+            server.giveSlot(r);
         }
     }
 

@@ -141,6 +141,11 @@ public final class ServeDaemon implements AutoCloseable {
                 System.err);
     }
 
+    /** Data bytes sent in answer to NBD reads, over both listeners ({@link NbdServer#bytesRead()}). */
+    long nbdBytesRead() {
+        return nbd.bytesRead() + (nbdTcp == null ? 0 : nbdTcp.bytesRead());
+    }
+
     public Kernel kernel() {
         return kernel;
     }

@@ -33,6 +33,9 @@ import java.util.function.Consumer;
  * the array it used last, so a caller reusing its buffer allocates nothing per transfer (the
  * last array stays reachable from the thread until it transfers with another one or ends).
  *
+ * <p>Sparseness (issue 15, the methods at the end): holes through {@code lseek(SEEK_DATA/
+ * SEEK_HOLE)}, discard through {@code fallocate(PUNCH_HOLE)}, both in {@link HostSparse}.
+ *
  * <p>Differences from NetBSD: a dmemu medium (NetBSD disks sit on hardware); an I/O error line
  * names the host file and the Java exception rather than {@code diskerr}'s
  * "wd1a: error reading fsbn …".

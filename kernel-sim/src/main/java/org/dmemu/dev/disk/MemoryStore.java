@@ -16,6 +16,10 @@ import java.util.Arrays;
  * takes a straight path: two acquire loads for the chunk, one {@code System.arraycopy}, no
  * loop. Longer or chunk-crossing transfers loop over the chunks.
  *
+ * <p>Sparseness (issue 15): {@link #nextData}/{@link #nextHole} report chunks never written as
+ * holes; {@link #discard} drops the chunks a range covers whole (they read as zeros and cost no
+ * memory again) and zeroes the rest of the range.
+ *
  * <p>Differences from NetBSD: a dmemu medium; no NetBSD counterpart (closest: md(4)).
  */
 final class MemoryStore implements BackingStore {

@@ -32,13 +32,16 @@ import org.dmemu.sys.Trace;
  *     exceptions; mirror: a region in sync) answers from it. Errors are returned, not thrown:
  *     EINVAL for sectors the target cannot map; the query stops there.</li>
  * <li>{@link #discard}: "these sectors' contents are no longer needed" ({@code d_discard}).
- *     NONE when done, after which the sectors read as zeros if the backing media say so
- *     (dmemu's media do); ENODEV when the target cannot discard (the default, as
- *     {@code nodiscard}); another errno on failure. A target passes the discard on to its pdevs
- *     with mapped block numbers ({@link DmPdev#discard}); it must not discard data it still
- *     needs (snapshot origin: ENODEV or copy first; crypt: discarding ciphertext is fine).
+ *     NONE means done <em>and</em> the sectors now read as zeros through this target: the NBD
+ *     server's write-zeroes relies on it (dmemu's media guarantee it for their part). ENODEV
+ *     when the target cannot discard or cannot promise zeros (the default, as
+ *     {@code nodiscard}; crypt: a hole of ciphertext decrypts to garbage, so ENODEV unless it
+ *     writes encrypted zeros); another errno on failure (the first error wins; pieces already
+ *     discarded stay discarded). A target passes the discard on to its pdevs with mapped block
+ *     numbers ({@link DmPdev#discard}); it must not discard data it still needs (snapshot
+ *     origin: copy the chunks out first or answer ENODEV; mirror: discard every leg).
  *     Both hooks run without the ioctl lock, under the table reference of the caller, like
- *     {@code strategy}.</li>
+ *     {@code strategy}, possibly on several threads at once.</li>
  * </ul>
  *
  * <p>Differences from NetBSD: the two hooks above are dmemu's; no {@code deps}/{@code upcall} hooks (deps come from {@code pdev_maps}, as in NetBSD 10); no per-target reference count.

@@ -12,7 +12,8 @@ import org.dmemu.sys.Trace;
  * Emulates sys/dev/dm/dm_target_error.c rev 1.29: {@code error} (no params), version 1.0.0.
  * Every I/O fails with EIO. No table/info/sync/secsize hooks.
  *
- * <p>Differences from NetBSD: none.
+ * <p>Differences from NetBSD: the dmemu hooks {@code blockStatus} and {@code discard} (see
+ * {@link DmTarget}); NetBSD's target has neither.
  */
 public final class DmTargetError implements DmTarget {
     @Override

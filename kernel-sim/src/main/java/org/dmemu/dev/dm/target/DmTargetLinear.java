@@ -12,7 +12,8 @@ import org.dmemu.sys.Trace;
 /**
  * Emulates sys/dev/dm/dm_target_linear.c rev 1.37: {@code linear DEV OFFSET}, version 1.0.2.
  *
- * <p>Differences from NetBSD: none.
+ * <p>Differences from NetBSD: the dmemu hooks {@code blockStatus} and {@code discard} (see
+ * {@link DmTarget}); NetBSD's target has neither.
  */
 public final class DmTargetLinear implements DmTarget {
     /** {@code target_linear_config}. */

@@ -18,6 +18,7 @@ import org.dmemu.sys.Trace;
  * <li>Fewer DEV/OFFSET pairs than COUNT: NetBSD dereferences NULL; here ENOENT.</li>
  * <li>COUNT 0 (e.g. 256, cut to 8 bits) or CHUNK 0: NetBSD divides by zero at the first I/O;
  *     here every I/O fails with EIO.</li>
+ * <li>The dmemu hooks {@code blockStatus} and {@code discard} (see {@link DmTarget}).</li>
  * </ul>
  */
 public final class DmTargetStripe implements DmTarget {

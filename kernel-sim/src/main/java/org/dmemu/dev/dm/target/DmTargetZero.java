@@ -13,7 +13,8 @@ import org.dmemu.sys.Trace;
  * Emulates sys/dev/dm/dm_target_zero.c: {@code zero} (no params), version 1.0.0. Fills the buf
  * with zeros for reads <em>and writes</em> (a write's source buffer is zeroed), no error.
  *
- * <p>Differences from NetBSD: none.
+ * <p>Differences from NetBSD: the dmemu hooks {@code blockStatus} and {@code discard} (see
+ * {@link DmTarget}); NetBSD's target has neither.
  */
 public final class DmTargetZero implements DmTarget {
     @Override
