@@ -1437,6 +1437,61 @@ c.write(mapper('pf'), 0, 512, 60, 0, 0)
 c.read(RWD1D, 800, 512, 0, 0, pattern(60, 512))
 c.open_fail('read', WD1D, 800, 512, 16)
 
+c = case('io/stacked_dm_device', """
+Stacking (issue 12). libdm makes /dev/mapper/NAME a block node of the dm major (169 on amd64),
+minor = the device's minor, and dm_pdev_insert opens it with vn_bdev_openpath like any disk
+(dm_pdev.c 1.23): a dm device can be the component of another table. s maps 32 sectors of z at
+offset 8; z maps wd1d from 100, so s's sector 0 is wd1d's sector 108. udev_name is "169:1", deps
+reports makedev(169, 1) = 0xa901. While s's pdev holds z's block node, '% read /dev/mapper/z'
+cannot open it (spec_open: EBUSY) and 'remove z' fails in dm_detach (dk_openmask != 0: EBUSY,
+reply unchanged). After s is removed (its pdev closed, dmclose clears the open bit) z goes.""")
+device(c, 'z', 1, [ent(0, 64, 'linear', WD1D + ' 100')])
+device(c, 's', 2, [ent(0, 32, 'linear', '/dev/mapper/z 8')])
+table(c, 's', 2, 0x30, [ent(0, 32, 'linear', '169:1 8', 1)])
+deps(c, 's', 2, [U(0xa901)])
+c.write(mapper('s'), 0, 1024, 44, 0, 0)
+c.read(RWD1D, 108, 1024, 0, 0, pattern(44, 1024))
+c.read(mapper('s'), 0, 1024, 0, 0, pattern(44, 1024))
+c.open_fail('read', mapper('z'), 8, 512, 16)
+req = R('remove', cmd_data=[], flags=U(4), name='z')
+c.io(req, reply(req))
+names(c, [('z', 1), ('s', 2)])
+req = R('remove', cmd_data=[], flags=U(4), name='s')
+c.io(req, reply(req))
+req = R('remove', cmd_data=[], flags=U(4), name='z')
+c.io(req, reply(req))
+names(c, [])
+
+c = case('io/stacked_on_device_without_table', """
+A dm device with no table is a block device of size 0: the open succeeds (dmopen always
+returns 0), getdisksize gets DIOCGWEDGEINFO size 0 and fails (EINVAL, ignored by
+dm_pdev_insert: pdev_numsec = pdev_secsize = 0), so the load succeeds. A read through the upper
+device reaches the empty device at EOF: the nested buf comes back short, nestiobuf_iodone turns
+that into EIO for the whole buf. The empty device's block node is held by u's pdev, so it cannot
+be opened for '% read' (EBUSY).""")
+create(c, 'e', 1)
+device(c, 'u', 2, [ent(0, 8, 'linear', '/dev/mapper/e 0')])
+c.read(mapper('u'), 0, 512, 5, 512)
+c.open_fail('read', mapper('e'), 0, 512, 16)
+
+c = case('reload/self_reference_loads', """
+A table that names its own device (issue 12: what NetBSD does). dm_table_load_ioctl holds no lock
+that dm_pdev_insert's open of /dev/mapper/c needs (dm_dev_lookup only takes a busy reference;
+dmopen sets dk_bopenmask and returns 0), so the load succeeds and resume switches it in; table
+shows the pdev as 169:1. The device now holds its own block node open: 'remove' fails with EBUSY
+in dm_detach until a resume replaces the table. (I/O on such a device recurses through
+dmstrategy until NetBSD's kernel stack overflows; dmemu fails it with EIO instead -- a
+documented difference, not part of this case.)""")
+device(c, 'c', 1, [ent(0, 16, 'linear', '/dev/mapper/c 0')])
+table(c, 'c', 1, 0x30, [ent(0, 16, 'linear', '169:1 0', 1)])
+req = R('remove', cmd_data=[], flags=U(4), name='c')
+c.io(req, reply(req))
+info(c, 'c', 1, 0x20, 1)
+reload(c, 'c', 1, [ent(0, 16, 'zero', '')])
+resume(c, 'c', 1)
+c.io(req, reply(req))
+names(c, [])
+
 c = case('io/block_node_held', """
 spec_vnops.c spec_open (NetBSD 10), VBLK: "permit only one open" -- sd_opencnt != 0 -> EBUSY,
 counted per device number, whatever path names it. dm_pdev_insert holds every pdev's block

@@ -270,6 +270,23 @@ public final class Kernel implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The size in sectors (Σ lengths, as {@code dmsize}) of the active table of the dm device
+     * that {@code h} has open — that device, whatever it is called now — or -1 if {@code h} is
+     * not an open dm device or the device has no active table entries.
+     */
+    public long dmActiveSectors(DiskHandle h) {
+        if (!(h instanceof DmHandle d) || d.dev == null) {
+            return -1;
+        }
+        synchronized (dm.lock()) {
+            if (!d.dev.listed() || d.dev.tableHead().count(false) == 0) {
+                return -1;
+            }
+            return d.dev.tableHead().size();
+        }
+    }
+
     /** Flushes every disk's backing store and releases the disks. */
     @Override
     public void close() {

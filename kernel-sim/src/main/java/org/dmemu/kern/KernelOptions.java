@@ -17,17 +17,17 @@ import java.util.Set;
  * <pre>
  * --disk UNIT=SOURCE[,secsize=N]   (repeatable; also --disk=…)
  * --targets LIST                   delay,flakey
- * --strict-errno  --strict-offsets  --trace
+ * --strict-errno  --strict-offsets  --trace  --lint
  * </pre>
  *
  * <p>Differences from NetBSD: these stand for a kernel configuration file and boot-time
- * choices; {@code --strict-errno}, {@code --strict-offsets}, and {@code --trace} are
- * dmemu features (docs/differences.md, docs/trace.md).
+ * choices; {@code --strict-errno}, {@code --strict-offsets}, {@code --trace} and
+ * {@code --lint} are dmemu features (docs/differences.md, docs/trace.md, docs/lint.md).
  */
 public final class KernelOptions {
     /** The synopsis fragment, for usage lines. */
     public static final String SYNOPSIS = "[--disk UNIT=SOURCE[,secsize=N]]... [--targets LIST] [--strict-errno]"
-            + " [--strict-offsets] [--trace]";
+            + " [--strict-offsets] [--trace] [--lint]";
 
     /** The help text of the kernel options, one option a line. */
     public static final String HELP = String.join("\n",
@@ -38,7 +38,9 @@ public final class KernelOptions {
             "  --strict-errno                  an ioctl returns the handler's errno (as DragonFly does)",
             "                                  instead of NetBSD's 0 with the error only in the reply",
             "  --strict-offsets                refuse a table whose component covers a disk's label sector",
-            "  --trace                         print the teaching trace of the kernel on standard error");
+            "  --trace                         print the teaching trace of the kernel on standard error",
+            "  --lint                          warn on standard error about each request NetBSD accepts but",
+            "                                  silently reinterprets or drops (docs/lint.md)");
 
     private static final Set<String> EXTRA_TARGETS = Set.of("delay", "flakey");
 
@@ -47,6 +49,7 @@ public final class KernelOptions {
     private boolean strictErrno;
     private boolean strictOffsets;
     private boolean trace;
+    private boolean lint;
 
     /**
      * Consumes {@code args[i]} (and its value) if it is a kernel option.
@@ -71,6 +74,9 @@ public final class KernelOptions {
                 return 1;
             case "--trace":
                 trace = true;
+                return 1;
+            case "--lint":
+                lint = true;
                 return 1;
             default:
                 if (a.startsWith("--disk=")) {
@@ -128,6 +134,11 @@ public final class KernelOptions {
 
     public boolean trace() {
         return trace;
+    }
+
+    /** {@code --lint}: the front end wraps its control ioctls in {@link org.dmemu.conform.Lint}. */
+    public boolean lint() {
+        return lint;
     }
 
     /**

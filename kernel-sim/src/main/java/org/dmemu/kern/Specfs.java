@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.dmemu.sys.Dev;
 import org.dmemu.sys.Errno;
 
 /**
@@ -88,10 +87,5 @@ public final class Specfs {
         synchronized (opencnt) {
             return opencnt.getOrDefault(key(dev, blk), 0);
         }
-    }
-
-    /** {@code "major:minor"} for messages. */
-    static String name(long dev) {
-        return Dev.major(dev) + ":" + Dev.minor(dev);
     }
 }

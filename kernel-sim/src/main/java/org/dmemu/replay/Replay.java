@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.dmemu.conform.Expectation;
+import org.dmemu.conform.Lint;
 import org.dmemu.dev.dm.NetbsdDm;
 import org.dmemu.kern.DiskHandle;
 import org.dmemu.kern.DiskSpec;
@@ -48,6 +49,9 @@ import org.dmemu.sys.Errno;
  * {@code /dev/wd1a}, {@code /dev/rwd1d} or {@code /dev/mapper/NAME}; if it cannot be opened the
  * output is {@code read|write DEV BLKNO BCOUNT open errno N NAME}. {@code resid} is the number of
  * bytes not transferred ({@code b_resid}, plus what a bounds check cut off the end).
+ *
+ * <p>{@code --lint}: warnings about requests NetBSD silently reinterprets go to standard error
+ * ({@link Lint}); standard output stays the replies.
  *
  * <p>{@code --expect FILE.out}: instead of printing the output, compare each item's output with
  * the expected one ({@link Expectation}): the first difference is printed as a unified diff with
@@ -146,13 +150,14 @@ public final class Replay {
         KernelConfig cfg = kopts.config(List.of(new DiskSpec("wd0", "mem:64M", 512),
                 new DiskSpec("wd1", "mem:64M", 512)), err);
         try (Kernel k = Kernel.boot(cfg)) {
+            Lint lint = kopts.lint() ? new Lint(k, err) : null;
             for (Item it : items) {
                 if (expect == null) {
-                    runItem(k, it, out);
+                    runItem(k, lint, it, out);
                     continue;
                 }
                 java.io.ByteArrayOutputStream one = new java.io.ByteArrayOutputStream();
-                runItem(k, it, new PrintStream(one, true, StandardCharsets.UTF_8));
+                runItem(k, lint, it, new PrintStream(one, true, StandardCharsets.UTF_8));
                 expect.check(it.number(), one.toString(StandardCharsets.ISO_8859_1));
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -270,9 +275,10 @@ public final class Replay {
         return new Item(number, line, null, w[0], w[1], blkno, bcount, seed);
     }
 
-    private static void runItem(Kernel k, Item it, PrintStream out) {
+    private static void runItem(Kernel k, Lint lint, Item it, PrintStream out) {
         if (it.xml() != null) {
-            IoctlResult r = k.ioctl(Kernel.CONTROL, NetbsdDm.NETBSD_DM_IOCTL, it.xml(), it.xml().length);
+            IoctlResult r = lint != null ? lint.ioctl(NetbsdDm.NETBSD_DM_IOCTL, it.xml(), "item " + it.number())
+                    : k.ioctl(Kernel.CONTROL, NetbsdDm.NETBSD_DM_IOCTL, it.xml(), it.xml().length);
             if (r.errno() != 0) {
                 Errno e = Errno.of(r.errno());
                 out.println("errno " + r.errno() + " " + (e == null ? "?" : e.name()));

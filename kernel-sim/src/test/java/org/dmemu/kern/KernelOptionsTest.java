@@ -24,10 +24,10 @@ class KernelOptionsTest {
     @Test
     void everyOption() {
         KernelOptions o = parse("--disk", "sd0=mem:1M,secsize=4096", "--disk=wd2=mem:2M", "--targets", "delay",
-                "--targets=flakey", "--strict-errno", "--strict-offsets", "--trace");
+                "--targets=flakey", "--strict-errno", "--strict-offsets", "--trace", "--lint");
         assertEquals(List.of(new DiskSpec("sd0", "mem:1M", 4096), new DiskSpec("wd2", "mem:2M", 512)), o.disks());
         assertEquals(Set.of("delay", "flakey"), o.targets());
-        assertTrue(o.strictErrno() && o.strictOffsets() && o.trace());
+        assertTrue(o.strictErrno() && o.strictOffsets() && o.trace() && o.lint());
         PrintStream ps = new PrintStream(new ByteArrayOutputStream());
         KernelConfig c = o.config(List.of(new DiskSpec("wd0", "mem:1M", 512)), ps);
         assertEquals(o.disks(), c.disks());
@@ -64,7 +64,7 @@ class KernelOptionsTest {
 
     @Test
     void helpNamesEveryOption_synopsisToo() {
-        for (String opt : new String[] {"--disk", "--targets", "--strict-errno", "--strict-offsets", "--trace"}) {
+        for (String opt : new String[] {"--disk", "--targets", "--strict-errno", "--strict-offsets", "--trace", "--lint"}) {
             assertTrue(KernelOptions.HELP.contains("  " + opt + " "), opt);
             assertTrue(KernelOptions.SYNOPSIS.contains(opt), opt);
         }

@@ -200,4 +200,19 @@ class ReplayTest {
             assertEquals(0, r.status(), c + ": " + r.out() + r.err());
         }
     }
+
+    @Test
+    void lint_warnsOnStderr_stdoutUnchanged() {
+        String in = cmd("create", "\t<key>name</key>\n\t<string>v</string>\n\t<key>flags</key>\n\t<integer>4</integer>\n")
+                + cmd("info", "\t<key>name</key>\n\t<string>nosuch</string>\n");
+        Run plain = run(in);
+        Run linted = run(in, "--lint");
+        assertEquals(0, linted.status());
+        assertEquals(plain.out(), linted.out());
+        assertEquals("", plain.err());
+        String[] w = linted.err().split("\n");
+        assertEquals(2, w.length, linted.err());
+        assertTrue(w[0].startsWith("dmemu lint: item 1 (create \"v\") flags: signed (decimal) 4"), w[0]);
+        assertTrue(w[1].startsWith("dmemu lint: item 2 (info \"nosuch\") command: the handler failed with ENOENT"), w[1]);
+    }
 }

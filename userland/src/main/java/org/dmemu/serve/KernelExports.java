@@ -37,11 +37,13 @@ public final class KernelExports implements NbdExports {
         return kernel.activeDmNames();
     }
 
+    /**
+     * Opens {@code /dev/mapper/NAME} once and sizes the device that was opened (a rename or a
+     * remove after the open cannot give the export another device's size); null if there is no
+     * such device or it has no active table.
+     */
     @Override
     public DiskHandle open(String name) {
-        if (!kernel.activeDmNames().contains(name)) {
-            return null;
-        }
         DiskHandle h;
         try {
             h = kernel.open(Kernel.RMAPPER + name);

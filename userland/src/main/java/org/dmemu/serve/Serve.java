@@ -278,7 +278,8 @@ public final class Serve {
                 recorder = ReplayRecorder.open(o.record(), "kernel " + describe(config));
                 out.println("dmemu serve: recording control requests to " + o.record());
             }
-            ControlTap tap = recorder == null ? null : new ControlTap(recorder, err);
+            ControlTap tap = recorder == null && !o.kernel().lint() ? null
+                    : new ControlTap(recorder, o.kernel().lint(), err);
             d = ServeDaemon.start(config, o.control(), state.resolve("nbd.sock"), tcp, !o.noDiscard(), tap, err);
         } catch (IOException | RuntimeException e) {
             err.println("dmemu serve: " + message(e));

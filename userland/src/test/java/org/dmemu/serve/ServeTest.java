@@ -1,6 +1,8 @@
 package org.dmemu.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,18 +26,49 @@ class ServeTest {
         assertEquals(null, o.nbdTcp(), "NBD over TCP is opt-in");
         assertEquals(List.of(), o.disks());
         assertEquals(Set.of(), o.targets());
+        assertNull(o.record());
+        assertFalse(o.kernel().lint());
+    }
+
+    @Test
+    void help_daemonAndKernelOptions() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, Serve.run(new String[] {"--help"}, InputStream.nullInputStream(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())));
+        String h = out.toString(StandardCharsets.UTF_8);
+        for (String opt : new String[] {"--state", "--control", "--nbd-tcp", "--no-discard", "--record", "--disk",
+            "--targets", "--strict-errno", "--strict-offsets", "--trace", "--lint"}) {
+            assertTrue(h.contains("  " + opt + " "), opt);
+        }
+        assertTrue(h.contains(org.dmemu.kern.KernelOptions.HELP), h);
+    }
+
+    @Test
+    void record_existingFileThatIsNotAReplayFile_startFailsWithOneLine(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path f = dir.resolve("notes.txt");
+        java.nio.file.Files.writeString(f, "hello\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Serve.run(new String[] {"--state", dir.toString(), "--disk", "wd0=mem:1M", "--record", f.toString()},
+                InputStream.nullInputStream(), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, rc);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.startsWith("dmemu serve: ") && e.contains("is not a replay file") && e.indexOf('\n') == e.length() - 1, e);
+        assertEquals("hello\n", java.nio.file.Files.readString(f));
     }
 
     @Test
     void everyOption() throws Exception {
         Serve.Options o = Serve.parse(new String[] {"--state", "/tmp/s", "--disk", "sd0=mem:64M,secsize=4096",
             "--disk=wd2=file:/x.img", "--targets", "delay,flakey", "--strict-errno", "--strict-offsets", "--trace",
-            "--control", "/tmp/c", "--nbd-tcp", "[::1]:0"});
+            "--control", "/tmp/c", "--nbd-tcp", "[::1]:0", "--record", "/tmp/r.replay", "--lint"});
         assertEquals(Path.of("/tmp/s"), o.state());
         assertEquals(List.of(new DiskSpec("sd0", "mem:64M", 4096), new DiskSpec("wd2", "file:/x.img", 512)), o.disks());
         assertEquals(Set.of("delay", "flakey"), o.targets());
-        assertTrue(o.strictErrno() && o.strictOffsets() && o.trace());
+        assertTrue(o.strictErrno() && o.strictOffsets() && o.trace() && o.kernel().lint());
         assertEquals(Path.of("/tmp/c"), o.control());
+        assertEquals(Path.of("/tmp/r.replay"), o.record());
         assertEquals(0, o.nbdTcp().getPort());
         assertEquals("0:0:0:0:0:0:0:1", o.nbdTcp().getAddress().getHostAddress());
     }
@@ -51,7 +84,7 @@ class ServeTest {
     void mistakes_oneLine_exit64() {
         String[][] bad = {{"--frob"}, {"--nbd-tcp", "70000"}, {"--nbd-tcp", "x"}, {"--nbd-tcp", "::1:5"},
             {"--nbd-port", "10809"}, {"--nbd-tcp"}, {"--targets", "mirror"},
-            {"--disk", "nonsense"}, {"--state"}};
+            {"--disk", "nonsense"}, {"--state"}, {"--record"}};
         for (String[] b : bad) {
             assertThrows(Serve.UsageException.class, () -> Serve.parse(b), String.join(" ", b));
             ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -46,6 +46,23 @@ class ReportTest {
         return l;
     }
 
+    /** Issue 16 point 6: per-key throughput relative to the smallest document. */
+    @Test
+    void proplibScaling_perKeyThroughputRelativeToSmallest() {
+        List<Score> l = List.of(
+                new Score("ProplibScaleBench.internalizeKeys", Map.of("keys", "200000"), 1, "avgt", 100, 1, "ms/op"),
+                new Score("ProplibScaleBench.internalizeKeys", Map.of("keys", "25000"), 1, "avgt", 10, 1, "ms/op"),
+                new Score("ProplibScaleBench.internalizeKeys", Map.of("keys", "100000"), 1, "avgt", 40, 1, "ms/op"));
+        Report r = new Report(l);
+        List<Report.Pair> p = r.proplibScaling();
+        assertEquals(3, p.size());
+        assertEquals("internalizeKeys keys=25000", p.get(0).what());
+        assertEquals(1.0, p.get(0).ratio(), 1e-9);
+        assertEquals(1.0, p.get(1).ratio(), 1e-9); // 4x the keys in 4x the time: linear
+        assertEquals(0.8, p.get(2).ratio(), 1e-9); // 8x the keys in 10x the time
+        assertTrue(r.markdown("t", List.of(), "").contains("## proplib dictionary size (ProplibScaleBench)"));
+    }
+
     @Test
     void strategyRows_ratiosToBothBaselinesOfSameSizeAndThreads() {
         List<Report.StrategyRow> rows = new Report(run()).strategyRows();

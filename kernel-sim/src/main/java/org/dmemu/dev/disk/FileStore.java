@@ -41,8 +41,12 @@ import java.util.function.Consumer;
  * "wd1a: error reading fsbn …".
  */
 final class FileStore implements BackingStore {
-    /** Retries after concurrent closes before a transfer gives up (a close storm, not a single interrupt). */
-    private static final int MAX_REOPENS = 16;
+    /**
+     * Reopens one transfer may go through before it gives up: each needs another interrupt
+     * (of this or another thread) landing in the middle of a transfer, so only an endless storm
+     * of interrupts reaches it.
+     */
+    private static final int MAX_REOPENS = 10_000;
 
     private final Path path;
     private final long size;

@@ -23,7 +23,7 @@ import org.dmemu.sys.Trace;
  *
  * <p>{@code dmioctl} always copies the (mutated) request dictionary out and returns the copy-out
  * status: a version mismatch, an unknown command, a privilege refusal or a handler error is
- * visible only in the reply's keys. The handler's errno is kept in {@link #lastHandlerErrno()}
+ * visible only in the reply's keys. The handler's errno is kept, per thread, in {@link #lastHandlerErrno()}
  * (a debug side channel) and printed by the trace.
  *
  * <p>Differences from NetBSD:
@@ -41,15 +41,16 @@ import org.dmemu.sys.Trace;
  * </ul>
  */
 public final class DeviceMapper {
-    /**
-     * Loads {@link Trace} even when tracing is off. {@code Trace} is in the signature of
-     * {@link DmTarget#strategy}; while the class is not loaded, the JIT refuses to inline a call
-     * whose signature names it ("unloaded signature classes"), and every untraced strategy call
-     * would pay a real call into the target.
-     */
-    private static final Class<Trace> TRACE_LOADED = Trace.class;
+    static {
+        // Trace is in the signature of DmTarget.strategy. C2 does not inline a call whose
+        // signature names a class that is not loaded yet ("unloaded signature classes"), and
+        // with tracing off nothing else loads it: resolve the class once, here.
+        Trace.class.getName();
+    }
 
     private final Object lock = new Object();
+    /** The reader slots of this kernel and its retired tables. */
+    private final DmReaders readers = new DmReaders();
     private final DmDevList devs = new DmDevList();
     private final DmTargetList targets;
     private final DmPdevList pdevs;
@@ -66,7 +67,8 @@ public final class DeviceMapper {
     private long scMinorNum;
     /** {@code dm_dev_counter}. */
     private long dmDevCounter;
-    private volatile Errno lastHandlerErrno = Errno.NONE;
+    /** The errno of the last command handler each thread ran (a debug side channel). */
+    private final ThreadLocal<Errno> lastHandlerErrno = ThreadLocal.withInitial(() -> Errno.NONE);
 
     public DeviceMapper(DmTargetList targets, DmPdevList pdevs, Trace trace, boolean strictErrno) {
         this.targets = targets;
@@ -128,9 +130,12 @@ public final class DeviceMapper {
         return lock;
     }
 
-    /** The errno the last command handler returned (H-ERR; never the ioctl's result). */
+    /**
+     * The errno the last command handler run by the calling thread returned (H-ERR; never the
+     * ioctl's result). Per thread: concurrent ioctls from other threads do not change it.
+     */
     public Errno lastHandlerErrno() {
-        return lastHandlerErrno;
+        return lastHandlerErrno.get();
     }
 
     /** Traces {@code text} at {@code depth} if tracing is on. */
@@ -161,7 +166,7 @@ public final class DeviceMapper {
 
     /** Creates a device object (not yet inserted). */
     public DmDev newDev(String name, String uuid, long minor, int flags) {
-        return new DmDev(name, uuid, minor, flags);
+        return new DmDev(name, uuid, minor, flags, readers);
     }
 
     // ------------------------------------------------------------------ dmioctl
@@ -202,7 +207,9 @@ public final class DeviceMapper {
                 herr = cmdToFun(dict, privileged);
             }
         }
-        lastHandlerErrno = herr;
+        // tables retired by the handler: wait for their readers without the lock, then destroy
+        readers.drainRetired(lock);
+        lastHandlerErrno.set(herr);
         byte[] out;
         try {
             out = PropKern.copyoutIoctl(cmd, dict);
@@ -297,6 +304,7 @@ public final class DeviceMapper {
         if (!ours) {
             return new IoctlResult(Errno.ENOTTY.number(), new byte[0]);
         }
+        DmDev syncAfterUnlock;
         synchronized (lock) {
             DmDev dmv = devs.byMinor(minor);
             if (dmv == null) {
@@ -334,8 +342,7 @@ public final class DeviceMapper {
                 return new IoctlResult(0, out);
             } else if (cmd == Dkio.DIOCCACHESYNC) {
                 trace(1, "disk_ioctl_switch: DIOCCACHESYNC: sync every active entry");
-                cacheSync(dmv);
-                return new IoctlResult(0, new byte[0]);
+                syncAfterUnlock = dmv;
             } else if (cmd == Dkio.DIOCGSECTORSIZE) {
                 long secsize = dmv.tableHead.disksize()[0];
                 byte[] out = new byte[4];
@@ -352,15 +359,33 @@ public final class DeviceMapper {
                 return new IoctlResult(0, out);
             }
         }
+        cacheSync(syncAfterUnlock);
+        return new IoctlResult(0, new byte[0]);
     }
 
-    /** DIOCCACHESYNC on a dm device: every active entry's sync hook, errors ignored. */
+    /**
+     * DIOCCACHESYNC on a dm device: every active entry's sync hook, errors ignored. The table is
+     * held as a reader (as dmstrategy holds it), not under the kernel lock: an fsync of a slow
+     * host disk delays no other ioctl.
+     */
     public void cacheSync(DmDev dmv) {
-        synchronized (lock) {
-            for (DmTableEntry en : dmv.tableHead.active().entries) {
+        DmReaders.Slot r = readers.free();
+        if (r == null) {
+            return; // nested deeper than MAX_STACK dm devices (a table cycle)
+        }
+        DmTable t = dmv.tableHead.acquireActive(r);
+        try {
+            for (DmTableEntry en : t.entries) {
                 en.target.sync(en);
             }
+        } finally {
+            DmTableHead.release(r);
         }
+    }
+
+    /** The reader slots of this kernel (tests). */
+    DmReaders readers() {
+        return readers;
     }
 
     /** {@code dmgetproperties}: rebuilds {@code dk_info} from the active table (resume). */
@@ -446,16 +471,14 @@ public final class DeviceMapper {
     // ------------------------------------------------------------------ dmstrategy
 
     /**
-     * {@code dmstrategy(bp)} for the device {@code dmv} (null: the minor does not exist): bounds
-     * check against Σ active lengths, split across the entries, holes and a truncated tail
-     * completed with EINVAL, any failing piece fails the whole buf (b_resid = b_bcount).
-     * No exception and no allocation (with tracing off).
+     * {@code dmstrategy(bp)} for the device {@code dmv} (null: the minor does not exist), in
+     * three steps on the active table: {@link #boundsCheck} against Σ active lengths,
+     * {@link #mapEntries} (split across the entries the buf touches, each piece through its
+     * target), {@link #complete} (holes and a truncated tail give EINVAL; any failing piece
+     * fails the whole buf: b_resid = b_bcount). No exception and no allocation (with tracing off).
      */
     public void dmstrategy(DmDev dmv, Buf bp, String path) {
         final int bcount = bp.bcount();
-        final long blkno = bp.blkno();
-        final long bufStart = blkno << Buf.DEV_BSHIFT;
-        final long bufLen = bcount & 0xffffffffL;
         if (trace != null) {
             traceStart(path, bp);
         }
@@ -463,128 +486,119 @@ public final class DeviceMapper {
             noDevice(bp, bcount);
             return;
         }
-        final DmTable.Reader reader = reader(bp);
-        if (reader == null) {
+        final DmReaders.Slot slot = readers.current(bp);
+        if (slot == null) {
             tooDeep(bp, bcount);
             return;
         }
-        final DmTable t = dmv.tableHead.acquireActive(reader);
+        final DmTable t = dmv.tableHead.acquireActive(slot);
         try {
             // checked after taking the table: a remove unlinks before it retires the table
             if (!dmv.listed) {
                 noDevice(bp, bcount);
                 return;
             }
-            long size = t.size;
-            if (blkno < 0) {
-                fail(bp, Errno.EINVAL, bcount, "bounds_check_with_mediasize: blkno < 0 -> EINVAL");
+            if (!boundsCheck(t, bp, bcount)) {
                 return;
             }
-            long sz = (bufLen + Buf.DEV_BSIZE - 1) >>> Buf.DEV_BSHIFT;
-            if (Long.compareUnsigned(blkno + sz, size) > 0) {
-                long left = size - blkno;
-                if (left == 0) {
-                    bp.setResid(bcount);
-                    if (trace != null) {
-                        trace1("bounds_check_with_mediasize: blkno " + blkno + " == size -> EOF");
-                    }
-                    return;
-                }
-                if (left < 0) {
-                    fail(bp, Errno.EINVAL, bcount, "bounds_check_with_mediasize: blkno " + blkno + " > size "
-                            + size + " -> EINVAL");
-                    return;
-                }
-                bp.setBcount((int) (left << Buf.DEV_BSHIFT));
-                if (trace != null) {
-                    traceTruncated(bp, size);
-                }
-            }
-            if (trace != null) {
-                traceTable(t);
-            }
-            Buf nb = reader.nb;
-            Buf scratch = reader.scratch;
-            Errno err = Errno.NONE;
-            long issued = 0;
-            DmTableEntry[] arr = t.array;
-            if (t.fast) {
-                long bufEnd = bufStart + bufLen;
-                long[] ends = t.ends;
-                for (int i = t.firstEndingAfter(reader, blkno); i < arr.length; i++) {
-                    DmTableEntry en = arr[i];
-                    long ts = en.start << Buf.DEV_BSHIFT;
-                    if (ts >= bufEnd) {
-                        break;
-                    }
-                    long te = ends[i] << Buf.DEV_BSHIFT;
-                    long s = Math.max(ts, bufStart);
-                    long e = Math.min(te, bufEnd);
-                    if (s < e) {
-                        Errno r = issue(en, i, bp, nb, scratch, s - bufStart, (int) (e - s), (s - ts) >>> Buf.DEV_BSHIFT);
-                        if (r != Errno.NONE) {
-                            err = r;
-                        }
-                        issued += e - s;
-                    }
-                }
-            } else {
-                long bufEnd = bufStart + bufLen;
-                for (int i = 0; i < arr.length; i++) {
-                    DmTableEntry en = arr[i];
-                    long ts = en.start << Buf.DEV_BSHIFT;
-                    long te = ts + (en.length << Buf.DEV_BSHIFT);
-                    long s = Long.compareUnsigned(ts, bufStart) > 0 ? ts : bufStart;
-                    long e = Long.compareUnsigned(te, bufEnd) < 0 ? te : bufEnd;
-                    if (Long.compareUnsigned(s, e) < 0) {
-                        Errno r = issue(en, i, bp, nb, scratch, s - bufStart, (int) (e - s),
-                                Long.divideUnsigned(s - ts, Buf.DEV_BSIZE));
-                        if (r != Errno.NONE) {
-                            err = r;
-                        }
-                        issued += e - s;
-                    }
-                }
-            }
-            if (Long.compareUnsigned(issued, bufLen) < 0) {
-                err = Errno.EINVAL;
-                if (trace != null) {
-                    trace1("nestiobuf_done: " + (bufLen - issued) + " bytes not mapped -> EINVAL");
-                }
-            }
-            if (err != Errno.NONE) {
-                bp.setBcount(bcount);
-                bp.setError(err);
-                bp.setResid(bcount);
-            } else {
-                bp.setResid(0);
-            }
-            if (trace != null) {
-                trace1("biodone: error " + bp.error().number() + ", resid " + bp.resid());
-            }
+            complete(bp, bcount, mapEntries(t, slot, bp, bcount));
         } finally {
-            DmTableHead.release(reader);
+            DmTableHead.release(slot);
         }
     }
 
     /**
-     * The calling thread's reader context, cached in {@code b_private} of a reused buf. A slot
-     * already inside a table belongs to an outer dmstrategy on this thread (a stacked device):
-     * the first free slot below it is used. Null past {@link #MAX_STACK} levels.
+     * {@code bounds_check_with_mediasize} against the table size: false when the buf is
+     * finished (EOF at the end, EINVAL past it or for a negative block); a request crossing the
+     * end is truncated (b_bcount shrinks) and goes on.
      */
-    private static DmTable.Reader reader(Buf bp) {
-        if (bp.priv() instanceof DmTable.Reader r && r.owner == Thread.currentThread() && r.reading == 0) {
-            return r;
+    private boolean boundsCheck(DmTable t, Buf bp, int bcount) {
+        long blkno = bp.blkno();
+        long size = t.size;
+        if (blkno < 0) {
+            fail(bp, Errno.EINVAL, bcount, trace == null ? null : "bounds_check_with_mediasize: blkno < 0 -> EINVAL");
+            return false;
         }
-        DmTable.Reader r = DmTable.READER.get();
-        while (r.reading != 0) {
-            if (r.level >= MAX_STACK) {
-                return null;
+        long sz = ((bcount & 0xffffffffL) + Buf.DEV_BSIZE - 1) >>> Buf.DEV_BSHIFT;
+        if (Long.compareUnsigned(blkno + sz, size) > 0) {
+            long left = size - blkno;
+            if (left == 0) {
+                bp.setResid(bcount);
+                if (trace != null) {
+                    trace1("bounds_check_with_mediasize: blkno " + blkno + " == size -> EOF");
+                }
+                return false;
             }
-            r = r.below();
+            if (left < 0) {
+                fail(bp, Errno.EINVAL, bcount, trace == null ? null
+                        : "bounds_check_with_mediasize: blkno " + blkno + " > size " + size + " -> EINVAL");
+                return false;
+            }
+            bp.setBcount((int) (left << Buf.DEV_BSHIFT));
+            if (trace != null) {
+                traceTruncated(bp, size);
+            }
         }
-        bp.setPriv(r);
-        return r;
+        return true;
+    }
+
+    /**
+     * The split: every entry overlapping the (original) buf range gets the overlapping piece,
+     * in list order, with NetBSD's uint64 arithmetic. On a sorted, disjoint table
+     * ({@link DmTable#fast}) the walk starts at the first entry ending after the buf (binary
+     * search, per-thread hint) and stops at the first entry starting after it: the same entries
+     * in the same order as the full walk. Returns the last failing piece's errno, or EINVAL for
+     * bytes no entry mapped (holes, the truncated tail).
+     */
+    private Errno mapEntries(DmTable t, DmReaders.Slot slot, Buf bp, int bcount) {
+        if (trace != null) {
+            traceTable(t);
+        }
+        final long bufStart = bp.blkno() << Buf.DEV_BSHIFT;
+        final long bufLen = bcount & 0xffffffffL;
+        final long bufEnd = bufStart + bufLen;
+        final DmTableEntry[] arr = t.array;
+        final boolean sorted = t.fast;
+        Errno err = Errno.NONE;
+        long issued = 0;
+        for (int i = sorted ? t.firstEndingAfter(slot, bp.blkno()) : 0; i < arr.length; i++) {
+            DmTableEntry en = arr[i];
+            long ts = en.start << Buf.DEV_BSHIFT;
+            if (sorted && ts >= bufEnd) {
+                break;
+            }
+            long te = ts + (en.length << Buf.DEV_BSHIFT);
+            long s = Long.compareUnsigned(ts, bufStart) > 0 ? ts : bufStart;
+            long e = Long.compareUnsigned(te, bufEnd) < 0 ? te : bufEnd;
+            if (Long.compareUnsigned(s, e) < 0) {
+                Errno r = issue(en, i, bp, slot.nb, slot.scratch, s - bufStart, (int) (e - s), (s - ts) >>> Buf.DEV_BSHIFT);
+                if (r != Errno.NONE) {
+                    err = r;
+                }
+                issued += e - s;
+            }
+        }
+        if (Long.compareUnsigned(issued, bufLen) < 0) {
+            if (trace != null) {
+                trace1("nestiobuf_done: " + (bufLen - issued) + " bytes not mapped -> EINVAL");
+            }
+            return Errno.EINVAL;
+        }
+        return err;
+    }
+
+    /** {@code biodone}: success, or the error with b_bcount restored and b_resid = b_bcount. */
+    private void complete(Buf bp, int bcount, Errno err) {
+        if (err != Errno.NONE) {
+            bp.setBcount(bcount);
+            bp.setError(err);
+            bp.setResid(bcount);
+        } else {
+            bp.setResid(0);
+        }
+        if (trace != null) {
+            trace1("biodone: error " + bp.error().number() + ", resid " + bp.resid());
+        }
     }
 
     /**

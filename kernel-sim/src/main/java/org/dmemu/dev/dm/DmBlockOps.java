@@ -32,7 +32,10 @@ public final class DmBlockOps {
         if (dmv == null) {
             return Errno.ENXIO;
         }
-        DmTable.Reader reader = DmTable.READER.get();
+        DmReaders.Slot reader = dmv.tableHead.freeSlot();
+        if (reader == null) {
+            return Errno.EIO; // nested deeper than MAX_STACK dm devices (a table cycle)
+        }
         DmTable t = dmv.tableHead.acquireActive(reader);
         try {
             if (!dmv.listed) {
@@ -75,7 +78,10 @@ public final class DmBlockOps {
         if (dmv == null) {
             return Errno.ENXIO;
         }
-        DmTable.Reader reader = DmTable.READER.get();
+        DmReaders.Slot reader = dmv.tableHead.freeSlot();
+        if (reader == null) {
+            return Errno.EIO; // nested deeper than MAX_STACK dm devices (a table cycle)
+        }
         DmTable t = dmv.tableHead.acquireActive(reader);
         try {
             if (!dmv.listed) {

@@ -24,7 +24,7 @@ public final class DmDev {
     public final long minor;
     /** {@code flags}: READONLY/SUSPEND/ACTIVE_PRESENT/INACTIVE_PRESENT. */
     int flags;
-    final DmTableHead tableHead = new DmTableHead();
+    final DmTableHead tableHead;
     int openMask;
     volatile boolean listed;
     /** {@code dk_info} (DIOCGDISKINFO), null until a resume finds numsec &gt; 0. */
@@ -32,7 +32,8 @@ public final class DmDev {
     /** {@code dk_blkshift} of the disk(9) structure, set by {@code disk_set_info} at resume. */
     int blkshift;
 
-    DmDev(String name, String uuid, long minor, int flags) {
+    DmDev(String name, String uuid, long minor, int flags, DmReaders readers) {
+        this.tableHead = new DmTableHead(readers);
         this.name = name;
         this.uuid = uuid;
         this.minor = minor;

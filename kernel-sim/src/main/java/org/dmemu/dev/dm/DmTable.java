@@ -4,11 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-
-import org.dmemu.sys.Buf;
 
 /**
  * One table slot of a {@link DmTableHead} ({@code struct dm_table}, an SLIST of entries in
@@ -20,14 +16,14 @@ import org.dmemu.sys.Buf;
  * that byte offsets cannot overflow. If so, {@link DeviceMapper#dmstrategy} finds the first
  * entry touching the buf by binary search over {@link #ends} and visits only the entries the
  * buf overlaps: lookup cost grows with log(entries). Before searching, it checks the entry the
- * same thread found last time (a per-thread hint in its {@link Reader}), so repeated or
+ * same thread found last time (a per-thread hint in its {@link DmReaders.Slot}), so repeated or
  * sequential I/O finds its entry in O(1) whatever the table size.
  * Otherwise (overlapping, unsorted, or near-2^64 values) it walks the list like NetBSD, with
  * NetBSD's exact uint64 arithmetic, so double issue and wrap-around behave as in C.
  * Either way the entries visited and their order are the same as NetBSD's.
  *
  * <p><b>Readers.</b> NetBSD's {@code io_cnt} is a counter under a mutex. Here every thread that
- * runs dmstrategy owns a {@link Reader} slot (a hazard pointer) naming the table it is inside,
+ * runs dmstrategy owns a {@link DmReaders.Slot} (a hazard pointer) naming the table it is inside,
  * or null; a table's reader count is the number of slots naming it. Entering costs one volatile
  * store to a slot no other thread writes, leaving one release store: no shared counter, no
  * lock, no read-modify-write on the I/O path (see {@link DmTableHead} for the protocol).
@@ -84,115 +80,24 @@ public final class DmTable {
         return sum;
     }
 
-    /**
-     * A thread's reader slot: the table it is reading now (null outside dmstrategy), plus the
-     * two nested bufs dmstrategy reuses. Registered once per thread in {@link #READERS}.
-     * Padded so that two threads' slots never share a cache line.
-     */
-    static final class Reader {
-        long p0, p1, p2, p3, p4, p5, p6;
-        /** The {@link DmTable#id} of the table this thread is inside, 0 outside. */
-        volatile long reading;
-        long q0, q1, q2, q3, q4, q5, q6;
-        final Buf nb = new Buf();
-        final Buf scratch = new Buf();
-        final Thread owner = Thread.currentThread();
-        /**
-         * The index of the entry this thread's last lookup found, in whatever table (see
-         * {@link DmTable#firstEndingAfter(Reader, long)}); thread-private, a plain field.
-         */
-        int hint;
-        /**
-         * Nesting level: 0 for the thread's own slot; a stacked dm device's dmstrategy, called from
-         * inside an upper device's, uses the slot one level {@link #below} (its own hazard slot and
-         * bufs, so the upper table stays protected while the lower one is read).
-         */
-        final int level;
-        private Reader below;
-
-        Reader() {
-            this(0);
-        }
-
-        private Reader(int level) {
-            this.level = level;
-        }
-
-        static Reader register() {
-            return register(0);
-        }
-
-        private static Reader register(int level) {
-            Reader r = new Reader(level);
-            READERS.add(r);
-            return r;
-        }
-
-        /** The slot one nesting level down (created on first use, same thread). */
-        Reader below() {
-            Reader b = below;
-            if (b == null) {
-                b = register(level + 1);
-                below = b;
-            }
-            return b;
-        }
-    }
-
     private static final VarHandle READING;
 
     static {
         try {
-            READING = MethodHandles.lookup().findVarHandle(Reader.class, "reading", long.class);
+            READING = MethodHandles.lookup().findVarHandle(DmReaders.Slot.class, "reading", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Every thread's slot (threads that ended are pruned by writers). */
-    static final CopyOnWriteArrayList<Reader> READERS = new CopyOnWriteArrayList<>();
-
-    /** The calling thread's slot. */
-    static final ThreadLocal<Reader> READER = ThreadLocal.withInitial(Reader::register);
-
     /** Marks the slot as inside this table (a volatile store: ordered before the re-check). */
-    void enter(Reader r) {
+    void enter(DmReaders.Slot r) {
         r.reading = id;
     }
 
     /** Leaves the table (a release store: the reads done inside happen-before a writer's scan). */
-    static void exit(Reader r) {
+    static void exit(DmReaders.Slot r) {
         READING.setRelease(r, 0L);
-    }
-
-    /** The number of threads inside this table now ({@code io_cnt}). */
-    long readers() {
-        long n = 0;
-        for (Reader r : READERS) {
-            if (r.reading == id) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** Waits until no thread is inside ({@code cv_wait} on {@code table_cv} until io_cnt == 0). */
-    void awaitDrained() {
-        for (Reader r : READERS) {
-            int spins = 0;
-            while (r.reading == id) {
-                if (++spins < 100) {
-                    Thread.onSpinWait();
-                } else if (spins < 200) {
-                    Thread.yield();
-                } else {
-                    LockSupport.parkNanos(20_000);
-                }
-            }
-            if (!r.owner.isAlive()) {
-                READERS.remove(r);
-            }
-        }
     }
 
     /**
@@ -204,7 +109,7 @@ public final class DmTable {
      * region, or reading sequentially, pays two or three compares instead of ~log2(n)
      * dependent, unpredictable probes: the lookup stays flat at 10,000 entries.
      */
-    int firstEndingAfter(Reader r, long blkno) {
+    int firstEndingAfter(DmReaders.Slot r, long blkno) {
         long[] e = ends;
         int i = r.hint;
         if (i < e.length && e[i] > blkno) {

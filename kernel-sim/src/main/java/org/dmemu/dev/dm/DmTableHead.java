@@ -1,7 +1,5 @@
 package org.dmemu.dev.dm;
 
-import org.dmemu.dev.dm.target.DmTarget;
-
 /**
  * Emulates {@code struct dm_table_head} and sys/dev/dm/dm_table.c: the active and inactive
  * table slots of a device, {@code dm_table_switch_tables}, {@code dm_table_destroy},
@@ -11,7 +9,7 @@ import org.dmemu.dev.dm.target.DmTarget;
  * {@code table_mtx}; writers sleep until it is 0. A shared counter or lock on every I/O would
  * make two threads reading the same device fight for one cache line, so here the active table
  * is a {@code volatile} reference and readers announce themselves in per-thread hazard slots
- * ({@link DmTable.Reader}). A reader (strategy) stores the table it is about to use into its own
+ * ({@link DmReaders.Slot}). A reader (strategy) stores the table it is about to use into its own
  * slot, then re-reads the active reference; if the table was switched meanwhile it retries. A
  * writer (switch, remove) publishes the new reference first and then waits until no slot names
  * the old table. Both sides use sequentially consistent accesses (Dekker style), so either the
@@ -21,22 +19,35 @@ import org.dmemu.dev.dm.target.DmTarget;
  * (the only writers) are serialised by the kernel's ioctl lock, and the inactive table is only
  * touched by ioctls.
  *
+ * <p>Writers never wait while holding the kernel's ioctl lock: a table taken out of use is
+ * retired to the kernel's {@link DmReaders}, which runs its destroy hooks once its readers have
+ * left, after the ioctl released the lock (NetBSD also waits per device, on the table head's
+ * {@code table_cv}, not under {@code dm_dev_mutex}).
+ *
  * <p>Differences from NetBSD: in-flight I/O that started before a switch finishes on the old
  * table, I/O starting after the switch is published uses the new one; NetBSD blocks the flip
  * until in-flight readers leave, with the same observable result.
  */
 public final class DmTableHead {
+    private final DmReaders readers;
     private volatile DmTable active = new DmTable();
     private DmTable inactive = new DmTable();
     /** {@code cur_active_table}: 0 or 1, flipped by every switch. */
     private int curActive;
 
-    public DmTableHead() {
+    /** The calling thread's free reader slot of this head's registry (null past MAX_STACK levels). */
+    DmReaders.Slot freeSlot() {
+        return readers.free();
+    }
+
+    /** A table head whose readers register in {@code readers} (the kernel's). */
+    public DmTableHead(DmReaders readers) {
+        this.readers = readers;
         active.freeze();
     }
 
     /** The active table for an I/O reader: {@code dm_table_get_entry(ACTIVE)} + io_cnt++. */
-    DmTable acquireActive(DmTable.Reader r) {
+    DmTable acquireActive(DmReaders.Slot r) {
         for (;;) {
             DmTable t = active;
             t.enter(r);
@@ -47,7 +58,7 @@ public final class DmTableHead {
     }
 
     /** {@code dm_table_release}. */
-    static void release(DmTable.Reader r) {
+    static void release(DmReaders.Slot r) {
         DmTable.exit(r);
     }
 
@@ -66,45 +77,54 @@ public final class DmTableHead {
         return curActive;
     }
 
-    /** {@code io_cnt}: readers currently inside the active table. */
-    public long ioCnt() {
-        return active.readers();
+    /**
+     * {@code io_cnt}: the readers inside the active table now, counted by scanning the reader
+     * slots (there is no counter to read).
+     */
+    public long readerCount() {
+        return readers.readers(active.id);
     }
 
-    /** {@code dm_table_switch_tables}: the inactive slot becomes active; waits for readers. */
+    /** The old name of {@link #readerCount()}; kept until every branch uses the new one. */
+    @Deprecated
+    public long ioCnt() {
+        return readerCount();
+    }
+
+    /**
+     * {@code dm_table_switch_tables}: the inactive slot becomes active and the old active table
+     * becomes the inactive one. Does not wait: the old table's readers are waited for when it is
+     * destroyed ({@link #destroyInactive}), outside the kernel lock.
+     */
     public void switchTables() {
         DmTable next = inactive;
         next.freeze();
         DmTable prev = active;
         active = next;
-        prev.awaitDrained();
         inactive = prev;
         curActive = 1 - curActive;
     }
 
-    /** {@code dm_table_destroy(head, DM_TABLE_INACTIVE)}: runs every destroy hook, empties the slot. */
+    /**
+     * {@code dm_table_destroy(head, DM_TABLE_INACTIVE)}: empties the slot; the destroy hooks run
+     * once no reader is inside the old table (at once if none is).
+     */
     public void destroyInactive(DmPdevList pdevs) {
         DmTable t = inactive;
         inactive = new DmTable();
-        destroyEntries(t, pdevs);
+        readers.retire(t, pdevs);
     }
 
-    /** {@code dm_table_destroy(head, DM_TABLE_ACTIVE)}: unpublishes the active table, waits, destroys. */
+    /**
+     * {@code dm_table_destroy(head, DM_TABLE_ACTIVE)}: unpublishes the active table; its destroy
+     * hooks run once its readers have left (at once if none is inside).
+     */
     public void destroyActive(DmPdevList pdevs) {
         DmTable empty = new DmTable();
         empty.freeze();
         DmTable prev = active;
         active = empty;
-        prev.awaitDrained();
-        destroyEntries(prev, pdevs);
-    }
-
-    private static void destroyEntries(DmTable t, DmPdevList pdevs) {
-        for (DmTableEntry en : t.entries) {
-            DmTarget target = en.target;
-            target.destroy(pdevs, en);
-        }
-        t.entries.clear();
+        readers.retire(prev, pdevs);
     }
 
     /** {@code dm_table_get_target_count}. */

@@ -74,8 +74,8 @@ class DiskLabelChangeTest {
             assertEquals(Errno.NONE, bp.error());
             assertEquals(0, bp.resid());
             assertArrayEquals(data, r);
-            // dk_open reads d_npartitions: a new open of wd1e fails
-            // (the raw node: the block node wd1e is held by the table, so spec_open would say EBUSY first)
+            // dk_open reads d_npartitions: a new open of wd1e (its character node: the block
+            // node is held by the table) fails
             assertEquals(Errno.ENXIO, assertThrows(KernelException.class, () -> t.k.open("/dev/rwd1e")).errno());
             assertEquals(4, t.k.disks().get(1).partitions().length);
         }

@@ -110,7 +110,7 @@ class DmConcurrencyTest {
                 assertEquals(Errno.NONE, t.io("/dev/mapper/v", true, 0, a).error());
                 assertEquals(Errno.NONE, t.io("/dev/rwd1d", true, 0, b).error());
                 assertArrayEquals(b, a);
-                assertEquals(0L, t.k.deviceMapper().devs().byName("v").tableHead().ioCnt());
+                assertEquals(0L, t.k.deviceMapper().devs().byName("v").tableHead().readerCount());
             }
         });
     }

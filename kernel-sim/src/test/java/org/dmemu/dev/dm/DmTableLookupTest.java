@@ -7,7 +7,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link DmTable#firstEndingAfter(DmTable.Reader, long)}: the per-thread hint never changes the
+ * {@link DmTable#firstEndingAfter(DmReaders.Slot, long)}: the per-thread hint never changes the
  * answer of the plain binary search, whatever the hint was left at (another table, a far
  * block, past the end), with zero-length entries and holes in the table.
  */
@@ -38,7 +38,7 @@ class DmTableLookupTest {
     @Test
     void hintedLookup_equalsLinearScan_forRandomTablesAndHints() {
         Random rnd = new Random(42);
-        DmTable.Reader r = new DmTable.Reader();
+        DmReaders.Slot r = new DmReaders().free();
         for (int round = 0; round < 300; round++) {
             DmTable t = table(rnd, 1 + rnd.nextInt(rnd.nextBoolean() ? 5 : 200));
             long end = t.ends[t.ends.length - 1];
@@ -60,7 +60,7 @@ class DmTableLookupTest {
     void sequentialReads_moveTheHintAlong() {
         Random rnd = new Random(7);
         DmTable t = table(rnd, 1000);
-        DmTable.Reader r = new DmTable.Reader();
+        DmReaders.Slot r = new DmReaders().free();
         for (long b = 0; b < t.ends[t.ends.length - 1] + 2; b++) {
             assertEquals(expected(t, b), t.firstEndingAfter(r, b), "blkno " + b);
         }

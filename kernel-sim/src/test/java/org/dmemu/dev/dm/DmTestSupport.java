@@ -30,6 +30,11 @@ public class DmTestSupport implements AutoCloseable {
         this(Set.of(), false);
     }
 
+    /** Request helpers for an already booted kernel (closed by {@link #close()}). */
+    public DmTestSupport(Kernel k) {
+        this.k = k;
+    }
+
     public DmTestSupport(Set<String> extra, boolean strict) {
         try {
             k = Kernel.boot(new KernelConfig(List.of(new DiskSpec("wd0", "mem:8M", 512), new DiskSpec("wd1", "mem:8M", 512),

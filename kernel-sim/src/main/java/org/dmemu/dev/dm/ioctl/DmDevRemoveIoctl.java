@@ -17,7 +17,7 @@ import org.dmemu.sys.Errno;
  *
  * <p>Lookup (ENOENT, EXISTS cleared), then {@code config_detach} → {@code dm_detach}: EBUSY if
  * the device is open (block or character open bit); else unlink, destroy the active then the
- * inactive table (waiting for in-flight I/O), free. Reply unchanged on success.
+ * inactive table (in-flight I/O is waited for after the kernel lock is released), free. Reply unchanged on success.
  *
  * <p>Differences from NetBSD: the busy check inspects the device being removed (NetBSD looks
  * up {@code minor == unit number}, off by one: quirk Q1).

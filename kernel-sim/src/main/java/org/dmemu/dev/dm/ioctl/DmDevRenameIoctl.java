@@ -45,7 +45,7 @@ public final class DmDevRenameIoctl implements DmIoctlHandler {
             return lookupFailed(d, q.flags());
         }
         dev.setName(strlcpy(newName, DM_NAME_LEN));
-        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().ioCnt());
+        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().readerCount());
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
         d.set(DM_IOCTL_UUID, pstr(dev.uuid()));
         Errno r = dm.devs().insert(dev);

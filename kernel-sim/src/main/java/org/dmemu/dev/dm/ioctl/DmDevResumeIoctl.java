@@ -16,9 +16,11 @@ import org.dmemu.sys.Errno;
  * docs/protocol.md "Verification notes").
  *
  * <p>Device flags {@code &= ~(SUSPEND|INACTIVE_PRESENT), |= ACTIVE_PRESENT}; switch tables
- * (waits for in-flight I/O; unconditional — without a loaded table the empty slot becomes
+ * (unconditional — without a loaded table the empty slot becomes
  * active); reply flags = request flags | EXISTS; {@code dmgetproperties}; reply
- * {@code open_count}, {@code flags}, {@code minor}; destroy the now inactive (old) table.
+ * {@code open_count}, {@code flags}, {@code minor}; destroy the now inactive (old) table once
+ * the I/O still inside it has finished — waited for after the kernel lock is released, so a
+ * slow device delays only this ioctl (issue 16 point 4).
  *
  * <p>Differences from NetBSD: none.
  */
@@ -38,7 +40,7 @@ public final class DmDevResumeIoctl implements DmIoctlHandler {
                 + dev.tableHead().count(false) + " entries");
         long flags = addFlag(d, q.flags(), DM_EXISTS_FLAG);
         dm.getProperties(dev);
-        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().ioCnt());
+        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().readerCount());
         d.setUint32(DM_IOCTL_FLAGS, flags);
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
         int old = dev.tableHead().count(true);

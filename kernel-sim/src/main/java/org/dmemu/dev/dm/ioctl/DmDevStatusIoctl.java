@@ -33,7 +33,7 @@ public final class DmDevStatusIoctl implements DmIoctlHandler {
             return lookupFailed(d, q.flags());
         }
         long flags = q.flags();
-        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().ioCnt());
+        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().readerCount());
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
         d.set(DM_IOCTL_UUID, pstr(dev.uuid()));
         if ((dev.flags() & DM_SUSPEND_FLAG) != 0) {

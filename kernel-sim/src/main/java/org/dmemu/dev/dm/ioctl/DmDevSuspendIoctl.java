@@ -31,7 +31,7 @@ public final class DmDevSuspendIoctl implements DmIoctlHandler {
             return lookupFailed(d, q.flags());
         }
         dev.setFlags(dev.flags() | DM_SUSPEND_FLAG);
-        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().ioCnt());
+        d.setUint32(DM_IOCTL_OPEN, dev.tableHead().readerCount());
         d.setUint32(DM_IOCTL_FLAGS, dev.flags());
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
         addFlag(d, q.flags(), DM_EXISTS_FLAG);

@@ -15,11 +15,17 @@ import org.dmemu.sys.Trace;
  * version 1.0.0. Not part of a standard NetBSD build (not hooked into dm.kmod); present only
  * when {@code --targets delay} names it. Hooks: table, sync, secsize (no info hook).
  *
- * <p>The delay is stored in ticks: {@code ms * hz / 1000} in C int arithmetic with hz = 100
- * (amd64's default), and the table hook prints ticks, not milliseconds.
+ * <p>The delay is stored in ticks: {@code tmp * hz / 1000} with {@code tmp} the int value of
+ * {@code atoi64(MS)} and hz = 100 (amd64's default), and the table hook prints ticks, not
+ * milliseconds.
  *
  * <p>Differences from NetBSD:
  * <ul>
+ * <li>The tick product is computed in 64 bits ({@link #ticks}), as {@code mstohz} does on LP64;
+ *     NetBSD's {@code int} product overflows (undefined behaviour) above 21,474,836 ms and
+ *     prints a negative or garbage delay. Below that both agree.</li>
+ * <li>The wait ends early when the I/O thread is interrupted (its interrupt stays set): a
+ *     daemon shutting down is not held by delayed transfers.</li>
  * <li>NetBSD queues delayed bufs and compares their expiry with the constant {@code tick}
  *     (microseconds per tick) instead of the tick counter, so a delayed buf is only released
  *     when the table is destroyed. dmemu performs the I/O after sleeping {@code ticks × 10 ms}
@@ -74,7 +80,15 @@ public final class DmTargetDelay implements DmTarget {
             throw new DmException(Errno.ENOENT, "delay: cannot open " + argv[at]);
         }
         int ms = (int) DmTarget.atoi64(argv[at + 2]);
-        return new Info(p, DmTarget.atoi64(argv[at + 1]), ms * HZ / 1000);
+        return new Info(p, DmTarget.atoi64(argv[at + 1]), ticks(ms));
+    }
+
+    /**
+     * {@code tmp * hz / 1000} without overflow: the product in 64 bits (|result| ≤ 2^31 / 10,
+     * so it always fits an int), as {@code mstohz()} computes it on LP64.
+     */
+    static int ticks(int ms) {
+        return (int) ((long) ms * HZ / 1000);
     }
 
     /** {@code "<major:minor> <offset> <ticks>"}, twice (space-separated) when loaded with 6 args. */
@@ -103,10 +117,24 @@ public final class DmTargetDelay implements DmTarget {
             trace.line(depth, "dm_target_delay_strategy: delay " + i.delay + " ticks, blkno += " + i.offset);
         }
         if (i.delay > 0) {
-            LockSupport.parkNanos(i.delay * (1_000_000_000L / HZ));
+            sleepTicks(i.delay);
         }
         nb.setBlkno(nb.blkno() + i.offset);
         i.pdev.strategy(nb, depth + 1);
+    }
+
+    /**
+     * Sleeps {@code ticks} × 10 ms: to the deadline despite spurious wake-ups, or until the
+     * thread is interrupted (the interrupt stays set for the caller).
+     */
+    private static void sleepTicks(int ticks) {
+        long deadline = System.nanoTime() + ticks * (1_000_000_000L / HZ);
+        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            LockSupport.parkNanos(left);
+        }
     }
 
     @Override

@@ -26,7 +26,9 @@ import org.dmemu.sys.Trace;
  *
  * <p>Differences from NetBSD: fields NetBSD leaves uninitialised (kmem_alloc) start at 0; a
  * feature list shorter than its count, or a negative count, gives EINVAL instead of a NULL
- * dereference. Like NetBSD, a failure after the device was opened leaks the pdev reference.
+ * dereference. A failure after the device was opened releases the pdev reference (NetBSD's
+ * {@code dm_target_flakey_init} returns without {@code dm_pdev_decr}, so the disk stays
+ * referenced, and open, forever).
  */
 public final class DmTargetFlakey implements DmTarget {
     /** {@code tick} at hz = 100. */
@@ -59,6 +61,18 @@ public final class DmTargetFlakey implements DmTarget {
         if (p == null) {
             throw new DmException(Errno.ENOENT, "flakey: cannot open " + argv[0]);
         }
+        try {
+            entry.setConfig(parse(p, argv));
+        } catch (DmException e) {
+            pdevs.release(p); // NetBSD returns without dm_pdev_decr: the reference leaks
+            throw e;
+        }
+        entry.addDeps(p);
+    }
+
+    /** The checks after {@code dm_pdev_insert}, in NetBSD's order; the config they describe. */
+    private static Config parse(DmPdev p, String[] argv) throws DmException {
+        int argc = argv.length;
         long offset = DmTarget.atoi64(argv[1]);
         int up = (int) DmTarget.atoi64(argv[2]);
         int down = (int) DmTarget.atoi64(argv[3]);
@@ -122,8 +136,7 @@ public final class DmTargetFlakey implements DmTarget {
                 throw new DmException(Errno.EINVAL, "flakey: drop_writes and corrupt_bio_byte w");
             }
         }
-        entry.addDeps(p);
-        entry.setConfig(new Config(p, offset, up, down, TICK, drop, nth, rw, value, flags));
+        return new Config(p, offset, up, down, TICK, drop, nth, rw, value, flags);
     }
 
     /** {@code "<major:minor> <tick> <up> <down> <nfeatures> [drop_writes] [corrupt_bio_byte …]"}. */

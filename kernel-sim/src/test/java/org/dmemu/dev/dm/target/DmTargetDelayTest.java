@@ -39,4 +39,21 @@ class DmTargetDelayTest {
             assertEquals(Errno.NONE, t.io("/dev/mapper/a", false, 0, new byte[512]).error());
         }
     }
+
+    /** Issue 16 point 10: MS * hz overflowed an int above 21,474,836 ms. */
+    @Test
+    void delay_hugeMilliseconds_ticksComputedWithoutOverflow() {
+        try (DmTestSupport t = new DmTestSupport(Set.of("delay"), false)) {
+            t.create("a");
+            t.reload("a", line(0, 8, "delay", "/dev/wd1a 0 30000000"));
+            assertEquals(Errno.NONE, t.herr());
+            assertEquals("0:16 0 3000000", tableParams(t, "a", 0x1010));
+            t.reload("a", line(0, 8, "delay", "/dev/wd1a 0 2147483647"));
+            assertEquals("0:16 0 214748364", tableParams(t, "a", 0x1010));
+            // below the overflow both computations agree
+            assertEquals(2147483, DmTargetDelay.ticks(21474836));
+            assertEquals(0, DmTargetDelay.ticks(9));
+            assertEquals(-1, DmTargetDelay.ticks(-10));
+        }
+    }
 }
