@@ -46,8 +46,10 @@ import org.dmemu.sys.Errno;
  *     {@code (SEED + i + 7·(i div 512)) mod 256}. Output: {@code write DEV BLKNO BCOUNT error=N resid=N}.</li>
  * </ul>
  * Blank lines and lines starting with {@code #} between items are ignored. DEV is
- * {@code /dev/wd1a}, {@code /dev/rwd1d} or {@code /dev/mapper/NAME}; if it cannot be opened the
- * output is {@code read|write DEV BLKNO BCOUNT open errno N NAME}. {@code resid} is the number of
+ * a node of the emulated /dev ({@code /dev/wd1a}, {@code /dev/rwd1d}, {@code /dev/mapper/NAME},
+ * {@code /dev/rmapper/NAME}), opened for the directive and closed after it; if it cannot be
+ * opened (no such node, or EBUSY: a block node a table holds) the output is
+ * {@code read|write DEV BLKNO BCOUNT open errno N NAME}. {@code resid} is the number of
  * bytes not transferred ({@code b_resid}, plus what a bounds check cut off the end).
  *
  * <p>{@code --lint}: warnings about requests NetBSD silently reinterprets go to standard error

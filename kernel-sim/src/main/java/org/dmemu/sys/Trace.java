@@ -14,15 +14,23 @@ import java.io.PrintStream;
  */
 public final class Trace {
     private final PrintStream out;
+    /** Extra depth of the calling thread (a stacked dm device's strategy runs inside another's). */
+    private final ThreadLocal<int[]> shift = ThreadLocal.withInitial(() -> new int[1]);
 
     public Trace(PrintStream out) {
         this.out = out;
     }
 
-    /** Prints {@code text} indented by {@code depth} levels (two spaces each). */
+    /** Adds {@code delta} to the calling thread's indentation (and takes it away again with -delta). */
+    public void shift(int delta) {
+        shift.get()[0] += delta;
+    }
+
+    /** Prints {@code text} indented by {@code depth} levels (two spaces each), plus the thread's shift. */
     public void line(int depth, String text) {
-        StringBuilder sb = new StringBuilder(depth * 2 + text.length());
-        for (int i = 0; i < depth; i++) {
+        int d = depth + shift.get()[0];
+        StringBuilder sb = new StringBuilder(d * 2 + text.length());
+        for (int i = 0; i < d; i++) {
             sb.append("  ");
         }
         sb.append(text);

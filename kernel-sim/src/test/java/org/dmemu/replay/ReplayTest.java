@@ -215,4 +215,19 @@ class ReplayTest {
         assertTrue(w[0].startsWith("dmemu lint: item 1 (create \"v\") flags: signed (decimal) 4"), w[0]);
         assertTrue(w[1].startsWith("dmemu lint: item 2 (info \"nosuch\") command: the handler failed with ENOENT"), w[1]);
     }
+
+    @Test
+    void trace_stackedDeviceIndentedBelowItsCaller() {
+        Path d = Path.of("src", "test", "resources", "golden", "io", "stacked_dm_device");
+        if (!Files.isDirectory(d)) {
+            d = Path.of("kernel-sim").resolve(d);
+        }
+        Run r = runFile(d.resolve("input"), "--trace");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("    dm_target_linear_strategy: blkno += 8 -> /dev/mapper/z (169:1) blkno 8\n"
+                + "      VOP_STRATEGY /dev/mapper/z (169:1): dmstrategy of the stacked device \"z\"\n"
+                + "        dmstrategy /dev/mapper/z blkno 8 bcount 1024 write\n"), r.err());
+        assertTrue(r.err().contains("\n              wdstrategy wd1d blkno 108 -> sector 108, 1024 bytes write\n"
+                + "          biodone: error 0, resid 0\n  biodone: error 0, resid 0\n"), r.err());
+    }
 }

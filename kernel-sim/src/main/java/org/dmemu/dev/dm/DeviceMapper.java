@@ -508,6 +508,24 @@ public final class DeviceMapper {
     }
 
     /**
+     * {@code dmstrategy} of a dm device reached as another table's component (a stacked pdev's
+     * {@code VOP_STRATEGY}): with tracing on, its lines are indented below the caller's
+     * ({@code depth}).
+     */
+    void dmstrategyStacked(DmDev lower, Buf bp, String path, int depth) {
+        if (trace == null) {
+            dmstrategy(lower, bp, path);
+            return;
+        }
+        trace.shift(depth);
+        try {
+            dmstrategy(lower, bp, path);
+        } finally {
+            trace.shift(-depth);
+        }
+    }
+
+    /**
      * {@code bounds_check_with_mediasize} against the table size: false when the buf is
      * finished (EOF at the end, EINVAL past it or for a negative block); a request crossing the
      * end is truncated (b_bcount shrinks) and goes on.

@@ -107,7 +107,11 @@ public final class DmPdev {
         if (d != null) {
             d.strategy(part, bp, depth);
         } else {
-            dm.dmstrategy(lower, bp, name);
+            if (dm.tracing()) {
+                dm.trace(depth, "VOP_STRATEGY " + name + " (" + udevName + "): dmstrategy of the stacked device \""
+                        + lower.name() + "\"");
+            }
+            dm.dmstrategyStacked(lower, bp, name, depth + 1);
         }
     }
 
