@@ -65,4 +65,48 @@ class ServeHugeReplyTest {
         }
         assertEquals("", logBytes.toString(StandardCharsets.UTF_8));
     }
+
+    /**
+     * The issue's exact setting: the daemon as its own process under {@code -Xmx512m}, 16 of the
+     * 8,700-deep requests at once. Each is ENOMEM, the daemon keeps serving, and its stderr
+     * holds no stack trace and no OutOfMemoryError.
+     */
+    @Test
+    void nestedArrays_16AtOnce_daemonUnderXmx512m_noOomNoStackTrace() throws Exception {
+        Path state = dir.resolve("state");
+        Path log = dir.resolve("serve.log");
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(javaBin, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "org.dmemu.cli.Main", "serve", "--state", state.toString(), "--disk", "wd0=mem:1M")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!(java.nio.file.Files.exists(log)
+                    && java.nio.file.Files.readString(log).contains("dmemu serve: nbd "))) {
+                assertTrue(child.isAlive(), "the daemon died");
+                assertTrue(System.nanoTime() < deadline, "the daemon did not start");
+                Thread.sleep(50);
+            }
+            byte[] req = nestedVersionRequest(8700);
+            UnixSocketTransport t = new UnixSocketTransport(state.resolve("control"));
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            try {
+                List<Future<Integer>> fs = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    fs.add(pool.submit(() -> t.ioctl(ServeDaemon.NETBSD_DM_IOCTL, req).errno()));
+                }
+                for (Future<Integer> f : fs) {
+                    assertEquals(12, f.get(), "ENOMEM");
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(0, t.ioctl(ServeDaemon.NETBSD_DM_IOCTL, nestedVersionRequest(3)).errno());
+        } finally {
+            child.destroy();
+            child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        String out = java.nio.file.Files.readString(log);
+        assertTrue(!out.contains("OutOfMemoryError") && !out.contains("\tat ") && !out.contains("Exception"), out);
+    }
 }
