@@ -232,6 +232,35 @@ class ServeSecurityTest {
         }
     }
 
+    @Test
+    void imageLocks_surviveBlockStatusAndTrim_whichOpenTheImageNatively() throws Exception {
+        Path state = tmp.resolve("s");
+        try (ServeHarness s = new ServeHarness("--state", state.toString())) {
+            assertNotNull(s.running, s.err());
+            Path img = state.toAbsolutePath().resolve("wd1.img");
+            long me = ProcessHandle.current().pid();
+            assertEquals(me, HostFiles.lockHolder(img));
+            var k = s.daemon().kernel();
+            var ctl = new org.dmemu.libdm.UnixSocketTransport(s.daemon().controlPath());
+            java.io.PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+            assertEquals(0, org.dmemu.cli.Dmctl.run(ctl, new String[] {"create", "v"}, InputStream.nullInputStream(),
+                    quiet, quiet));
+            assertEquals(0, org.dmemu.cli.Dmctl.run(ctl, new String[] {"reload", "v"},
+                    new java.io.ByteArrayInputStream("0 4096 linear /dev/wd1a 2\n".getBytes(StandardCharsets.US_ASCII)),
+                    quiet, quiet));
+            assertEquals(0, org.dmemu.cli.Dmctl.run(ctl, new String[] {"resume", "v"}, InputStream.nullInputStream(),
+                    quiet, quiet));
+            try (var h = k.open("/dev/rmapper/v")) {
+                for (int i = 0; i < 3; i++) {
+                    h.blockStatus(0, 4096 * 512, new org.dmemu.sys.Extents(64));
+                    h.discard(1024 * 512, 64 * 512);
+                }
+            }
+            // fcntl locks die with any close of the file in this process: still ours?
+            assertEquals(me, HostFiles.lockHolder(img), "the image lock survives the sparseness calls");
+        }
+    }
+
     // ---- 7. a taken port ----
 
     @Test

@@ -238,6 +238,21 @@ final class FileStore implements BackingStore {
     // ---- sparseness (issue 15): SEEK_DATA/SEEK_HOLE and hole punching through HostSparse ----
 
     /**
+     * The native descriptor for the sparseness calls, opened on first use and kept until
+     * {@link #close()} (-1: not open or it failed). Kept, not opened per call: closing any
+     * descriptor of a file drops every POSIX lock this process holds on it ({@code fcntl(2)}),
+     * and {@code dmemu serve} locks its images that way for its whole life.
+     */
+    private int sparseFd = -1;
+
+    private synchronized int sparseFd() {
+        if (sparseFd < 0 && !closed) {
+            sparseFd = HostSparse.open(path);
+        }
+        return sparseFd;
+    }
+
+    /**
      * {@code lseek(SEEK_DATA)} on the image: the next offset with data, {@link #size()} when none
      * (ENXIO), −1 when it cannot tell (no native library, the call failed).
      */
@@ -256,19 +271,15 @@ final class FileStore implements BackingStore {
         if (!HostSparse.available()) {
             return data ? pos : size;
         }
-        int fd = HostSparse.open(path);
+        int fd = sparseFd();
         if (fd < 0) {
             return -1;
         }
-        try {
-            long r = HostSparse.seek(fd, pos, data);
-            if (r == -HostSparse.LINUX_ENXIO) {
-                return size; // past the last data (or the file shrank)
-            }
-            return r < 0 ? -1 : Math.min(r, size);
-        } finally {
-            HostSparse.close(fd);
+        long r = HostSparse.seek(fd, pos, data);
+        if (r == -HostSparse.LINUX_ENXIO) {
+            return size; // past the last data (or the file shrank)
         }
+        return r < 0 ? -1 : Math.min(r, size);
     }
 
     /**
@@ -281,24 +292,24 @@ final class FileStore implements BackingStore {
         if (!HostSparse.available()) {
             return org.dmemu.sys.Errno.ENODEV;
         }
-        int fd = HostSparse.open(path);
+        int fd = sparseFd();
         if (fd < 0) {
             return org.dmemu.sys.Errno.EIO;
         }
-        try {
-            int e = HostSparse.punch(fd, pos, len);
-            if (e == 0) {
-                return org.dmemu.sys.Errno.NONE;
-            }
-            return e == 95 || e == 38 ? org.dmemu.sys.Errno.ENODEV : org.dmemu.sys.Errno.EIO; // EOPNOTSUPP, ENOSYS
-        } finally {
-            HostSparse.close(fd);
+        int e = HostSparse.punch(fd, pos, len);
+        if (e == 0) {
+            return org.dmemu.sys.Errno.NONE;
         }
+        return e == 95 || e == 38 ? org.dmemu.sys.Errno.ENODEV : org.dmemu.sys.Errno.EIO; // EOPNOTSUPP, ENOSYS
     }
 
     @Override
     public synchronized void close() {
         closed = true;
+        if (sparseFd >= 0) {
+            HostSparse.close(sparseFd);
+            sparseFd = -1;
+        }
         try {
             ch.close();
         } catch (IOException e) {
