@@ -261,6 +261,21 @@ class ServeSecurityTest {
         }
     }
 
+    @Test
+    void qemuRespectsTheImageLock_whileServeRuns_andWritesAfterItStops() throws Exception {
+        Tools.require("qemu-io");
+        Path state = tmp.resolve("s");
+        Path img = state.toAbsolutePath().resolve("wd1.img");
+        try (ServeHarness s = new ServeHarness("--state", state.toString())) {
+            assertNotNull(s.running, s.err());
+            Run r = Tools.run("qemu-io", "-f", "raw", "-c", "write 0 512", img.toString());
+            assertNotEquals(0, r.exit(), r.out());
+            assertTrue(r.err().contains("Failed to lock byte"), r.err());
+        }
+        Run r = Tools.run("qemu-io", "-f", "raw", "-c", "write 0 512", img.toString());
+        assertEquals(0, r.exit(), r.err());
+    }
+
     // ---- 7. a taken port ----
 
     @Test
