@@ -34,6 +34,39 @@ public interface DiskHandle extends AutoCloseable {
         return new IoctlResult(Errno.ENOTTY.number(), new byte[0]);
     }
 
+    /**
+     * Discards {@code length} bytes at byte {@code offset} (both multiples of the sector size;
+     * see {@link org.dmemu.dev.disk.Disk#discard}, {@link org.dmemu.dev.dm.DmBlockOps#discard}):
+     * afterwards the range reads as zeros. The default, a node without discard: ENODEV.
+     */
+    default Errno discard(long offset, long length) {
+        return Errno.ENODEV;
+    }
+
+    /**
+     * The block status of {@code length} bytes at byte {@code offset}, appended to {@code out}
+     * from {@code offset} on (possibly fewer bytes, never more). NONE, or the errno when not
+     * even the first byte could be answered (EINVAL: past the end or unmapped). The default:
+     * all data.
+     */
+    default Errno blockStatus(long offset, long length, org.dmemu.sys.Extents out) {
+        out.add(length, org.dmemu.sys.Extents.DATA);
+        return Errno.NONE;
+    }
+
+    /** True when the device is read-only (a dm device created with {@code READONLY}). */
+    default boolean readOnly() {
+        return false;
+    }
+
+    /**
+     * The size in bytes now (a dm device: Σ lengths of the active table × DEV_BSIZE, 0 once
+     * removed), which may differ from the size seen at open after a reload.
+     */
+    default long currentSize() {
+        return mediaSize();
+    }
+
     @Override
     void close();
 }

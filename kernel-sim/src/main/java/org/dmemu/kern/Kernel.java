@@ -10,12 +10,15 @@ import org.dmemu.dev.disk.Disk;
 import org.dmemu.dev.disk.DiskLabelSource;
 import org.dmemu.dev.disk.Dkio;
 import org.dmemu.dev.dm.DeviceMapper;
+import org.dmemu.dev.dm.DmBlockOps;
 import org.dmemu.dev.dm.DmDev;
 import org.dmemu.dev.dm.DmPdevList;
+import org.dmemu.dev.dm.NetbsdDm;
 import org.dmemu.dev.dm.ioctl.DmIoctlUtil;
 import org.dmemu.dev.dm.target.DmTargetList;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
 
 /**
@@ -345,6 +348,42 @@ public final class Kernel implements AutoCloseable {
         }
 
         @Override
+        public Errno discard(long offset, long length) {
+            return DmBlockOps.discard(dev, offset >> Buf.DEV_BSHIFT, length >> Buf.DEV_BSHIFT);
+        }
+
+        @Override
+        public Errno blockStatus(long offset, long length, Extents out) {
+            long first = offset >> Buf.DEV_BSHIFT;
+            long last = (offset + length + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
+            Extents whole = new Extents(1 << 16);
+            Errno e = DmBlockOps.blockStatus(dev, first, last - first, whole);
+            if (e != Errno.NONE) {
+                return e;
+            }
+            whole.clip(offset - (first << Buf.DEV_BSHIFT), length);
+            for (int i = 0; i < whole.count(); i++) {
+                out.add(whole.length(i), whole.flags(i));
+            }
+            return Errno.NONE;
+        }
+
+        @Override
+        public boolean readOnly() {
+            return dev != null && (dev.flags() & NetbsdDm.DM_READONLY_FLAG) != 0;
+        }
+
+        @Override
+        public long currentSize() {
+            if (dev == null || !dev.listed()) {
+                return 0;
+            }
+            synchronized (dm.lock()) {
+                return dev.tableHead().size() << Buf.DEV_BSHIFT;
+            }
+        }
+
+        @Override
         public void close() {
             if (!closed) {
                 closed = true;
@@ -399,6 +438,27 @@ public final class Kernel implements AutoCloseable {
         @Override
         public IoctlResult ioctl(long cmd, byte[] arg) {
             return diskIoctl(disk, part, cmd, arg);
+        }
+
+        @Override
+        public Errno discard(long offset, long length) {
+            return disk.discard(part, offset >> Buf.DEV_BSHIFT, length >> Buf.DEV_BSHIFT);
+        }
+
+        @Override
+        public Errno blockStatus(long offset, long length, Extents out) {
+            long first = offset >> Buf.DEV_BSHIFT;
+            long last = (offset + length + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
+            Extents whole = new Extents(1 << 16);
+            Errno e = disk.blockStatus(part, first, last - first, whole);
+            if (e != Errno.NONE) {
+                return e;
+            }
+            whole.clip(offset - (first << Buf.DEV_BSHIFT), length);
+            for (int i = 0; i < whole.count(); i++) {
+                out.add(whole.length(i), whole.flags(i));
+            }
+            return Errno.NONE;
         }
 
         @Override

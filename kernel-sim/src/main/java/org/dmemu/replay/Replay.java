@@ -130,7 +130,7 @@ public final class Replay {
         try {
             input = file.equals("-") ? in.readAllBytes() : Files.readAllBytes(Path.of(file));
         } catch (IOException | RuntimeException e) {
-            err.println("dmemu replay: cannot read " + file + ": " + e.getMessage());
+            err.println("dmemu replay: " + file + ": " + org.dmemu.disklabel.tool.IoErrors.reason(e));
             return 2;
         }
         List<Item> items;

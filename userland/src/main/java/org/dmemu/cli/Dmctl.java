@@ -104,7 +104,7 @@ public final class Dmctl {
                 return 64;
             }
         }
-        return run(new UnixSocketTransport(controlPath(control, System.getenv())), args, in, out, err);
+        return run(new UnixSocketTransport(controlPath(control, System.getenv()), err), args, in, out, err);
     }
 
     /** dmctl's {@code main} with {@code argv[1..]} = {@code args}, over the given transport. */
@@ -122,6 +122,11 @@ public final class Dmctl {
     }
 
     private void main(String[] args) throws Exit {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            // Not in NetBSD's dmctl (which has no options); 'dmemu --help' promises it: usage, status 0.
+            out.print(usageText());
+            return;
+        }
         if (args.length < 1) {
             usage();
         }
@@ -174,13 +179,17 @@ public final class Dmctl {
     }
 
     private void usage() throws Exit {
+        err.print(usageText());
+        throw new Exit();
+    }
+
+    private static String usageText() {
         StringBuilder sb = new StringBuilder();
         sb.append("usage: ").append(PROG).append(" command [dm device name]\nAvailable commands are:\n ");
         for (Command c : COMMANDS) {
             sb.append('\t').append(c.name()).append('\t').append(c.help()).append('\n');
         }
-        err.print(sb);
-        throw new Exit();
+        return sb.toString();
     }
 
     private void errx(String msg) throws Exit {

@@ -140,7 +140,7 @@ public final class Dmsetup {
             control = args[1];
             args = Arrays.copyOfRange(args, 2, args.length);
         }
-        return run(new UnixSocketTransport(Dmctl.controlPath(control, System.getenv())), args, in, out, err);
+        return run(new UnixSocketTransport(Dmctl.controlPath(control, System.getenv()), err), args, in, out, err);
     }
 
     /** dmsetup's {@code main} with {@code argv[1..]} = {@code args}, over the given transport. */
@@ -158,6 +158,11 @@ public final class Dmsetup {
     }
 
     private int main(String[] args) throws Unsupported {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            // As LVM2's later dmsetup -h|--help (and what 'dmemu --help' promises): usage, status 0.
+            usage(out);
+            return 0;
+        }
         List<String> rest = new ArrayList<>();
         if (!processSwitches(args, rest)) {
             err.print("Couldn't process command line.\n");
@@ -206,6 +211,10 @@ public final class Dmsetup {
     }
 
     private void usage() {
+        usage(err);
+    }
+
+    private void usage(PrintStream to) {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage:\n\n");
         sb.append("dmsetup [--version] [-v|--verbose [-v|--verbose ...]]\n"
@@ -222,7 +231,7 @@ public final class Dmsetup {
         sb.append("Tree options are: ascii, utf, vt100; compact, inverted, notrunc;\n"
                 + "                  [no]device, active, open, rw and uuid.\n");
         sb.append("\n");
-        err.print(sb);
+        to.print(sb);
     }
 
     // ---- getopt_long (NetBSD libc: permutes, unique prefixes, warnx messages) ----
@@ -546,6 +555,9 @@ public final class Dmsetup {
                 }
             }
         } catch (IOException e) {
+            // LVM2's getline loop would end quietly here; name the file and the reason instead.
+            err.print("Couldn't read table file " + (file != null ? "'" + file + "'" : "on stdin") + ": "
+                    + org.dmemu.disklabel.tool.IoErrors.reason(e) + "\n");
             return false;
         }
         return true;

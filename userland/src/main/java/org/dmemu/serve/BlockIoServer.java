@@ -1,16 +1,12 @@
 package org.dmemu.serve;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Set;
@@ -64,22 +60,8 @@ public final class BlockIoServer implements AutoCloseable {
     public BlockIoServer(Path path, Kernel kernel) throws IOException {
         this.path = path.toAbsolutePath();
         this.nodes = new BlockIoNodes(kernel);
-        ControlServer.removeStale(this.path);
-        Path priv = Files.createTempDirectory(this.path.getParent(), ".bio-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path tmp = priv.resolve("s");
-        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.bind(UnixDomainSocketAddress.of(tmp), 64);
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            Files.move(tmp, this.path, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        } finally {
-            Files.deleteIfExists(tmp);
-            Files.deleteIfExists(priv);
-        }
+        UnixSockets.removeStale(this.path);
+        ServerSocketChannel ch = UnixSockets.bindOwnerOnly(this.path);
         listener = ch;
         pool = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "blockio-conn");

@@ -1,24 +1,18 @@
 package org.dmemu.serve;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.dmemu.kern.IoctlResult;
 import org.dmemu.sys.Errno;
@@ -30,22 +24,28 @@ import org.dmemu.sys.Errno;
  * <p>Framing (all integers big-endian): request = u32 ioctl command, u32 length, that many
  * bytes (what {@code pref_plist} points at; the length is {@code pref_len}); reply = i32 errno
  * (0 = success), u32 length, that many bytes (the copied-out plistref buffer, its NUL
- * included; empty when errno ≠ 0). Any number of frames per connection.
+ * included; empty when errno ≠ 0). Any number of frames per connection. One reply is not a
+ * kernel's: {@link #BUSY_ERRNO} with a text body ({@code "connection limit N"}), sent unasked
+ * to a client the server has no room for, just before closing it.
  *
- * <p>Robustness rules:
+ * <p>Robustness rules (the daemon survives any client):
  * <ul>
  * <li>A length up to {@link #MAX_FRAME} (128 KiB + 4 KiB) is read and handed to the kernel, which
  * answers E2BIG itself for {@code pref_len >= 128 KiB} as NetBSD's copyin does.</li>
  * <li>A longer length is answered with E2BIG without reading the body, and the connection is
  * closed (the stream cannot be resynchronised without reading it).</li>
  * <li>Once the first byte of a frame has arrived, the rest must follow within
- * {@link #FRAME_TIMEOUT_MS}; otherwise the connection is closed. Idle connections may stay.</li>
- * <li>A failure inside the handler (a bug) is answered with EIO; the server keeps running.</li>
- * <li>At most {@link #MAX_CONNECTIONS} clients at once; one more is closed at once.</li>
+ * {@link #FRAME_TIMEOUT_MS}; otherwise the connection is closed.</li>
+ * <li>A connection idle between frames for {@link #IDLE_TIMEOUT_MS} is closed.</li>
+ * <li>A failure inside the handler (a bug, even an {@link Error} such as running out of memory)
+ * is answered with EIO and logged as one line; the server keeps running and prints no stack
+ * trace.</li>
+ * <li>At most {@link #MAX_CONNECTIONS} clients at once. One more closes the connection that has
+ * been idle longest (an idle client never starves a new one); when every connection is inside
+ * a request, the newcomer gets the busy reply, and the log one line.</li>
  * </ul>
  *
- * <p>The socket file is created owner-only: it is bound inside a fresh 0700 directory, made
- * 0600, and only then renamed to its final path, so no other user can connect in between.
+ * <p>The socket file is created owner-only ({@link UnixSockets#bindOwnerOnly}).
  *
  * <p>Differences from NetBSD: a socket instead of a character device; the plistref's
  * {@code pref_plist} pointer travels as the bytes it points at.
@@ -54,77 +54,70 @@ public final class ControlServer implements AutoCloseable {
     public static final int MAX_FRAME = 128 * 1024 + 4096;
     public static final int MAX_CONNECTIONS = 32;
     public static final long FRAME_TIMEOUT_MS = 10_000;
+    public static final long IDLE_TIMEOUT_MS = 60_000;
+    /** The errno of the busy reply: NetBSD's EAGAIN. */
+    public static final int BUSY_ERRNO = 35;
+
+    /** The limits of one server. */
+    record Limits(int maxConnections, long frameTimeoutMs, long idleTimeoutMs) {
+        static final Limits DEFAULT = new Limits(MAX_CONNECTIONS, FRAME_TIMEOUT_MS, IDLE_TIMEOUT_MS);
+    }
+
+    /** One client: its channel and since when it has been idle between frames (0 = inside a frame). */
+    private static final class Client {
+        final SocketChannel ch;
+        /** Accept time, then the end of each reply (never 0 while idle: the low bit is set). */
+        volatile long idleSince = System.nanoTime() | 1;
+
+        Client(SocketChannel ch) {
+            this.ch = ch;
+        }
+    }
 
     private final Path path;
     private final ServerSocketChannel listener;
     private final ControlHandler handler;
-    private final ThreadPoolExecutor pool;
+    private final Limits limits;
+    private final PrintStream log;
+    private final ExecutorService pool;
     private final ScheduledExecutorService watchdog;
-    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
-    private final long frameTimeoutMs;
     private final java.util.concurrent.atomic.AtomicLong connections = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
 
     /**
      * Creates the socket at {@code path} (a stale socket file left by a dead server is
-     * replaced; a live one is an error) and starts accepting.
+     * replaced; a live one is an error) and starts accepting; logs to stderr.
      */
     public ControlServer(Path path, ControlHandler handler) throws IOException {
-        this(path, handler, FRAME_TIMEOUT_MS);
+        this(path, handler, Limits.DEFAULT, System.err);
     }
 
     /** As {@link #ControlServer(Path, ControlHandler)} with another frame timeout (tests). */
     ControlServer(Path path, ControlHandler handler, long frameTimeoutMs) throws IOException {
-        this.frameTimeoutMs = frameTimeoutMs;
+        this(path, handler, new Limits(MAX_CONNECTIONS, frameTimeoutMs, IDLE_TIMEOUT_MS), System.err);
+    }
+
+    /** With the given limits, logging one line per event to {@code log}. */
+    ControlServer(Path path, ControlHandler handler, Limits limits, PrintStream log) throws IOException {
+        this.limits = limits;
+        this.log = log;
         this.path = path.toAbsolutePath();
         this.handler = handler;
-        removeStale(this.path);
-        Path parent = this.path.getParent();
-        Path priv = Files.createTempDirectory(parent, ".control-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path tmpSock = priv.resolve("s");
-        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.bind(UnixDomainSocketAddress.of(tmpSock), 64);
-            Files.setPosixFilePermissions(tmpSock, PosixFilePermissions.fromString("rw-------"));
-            Files.move(tmpSock, this.path, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        } finally {
-            Files.deleteIfExists(tmpSock);
-            Files.deleteIfExists(priv);
-        }
-        this.listener = ch;
-        this.pool = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> daemon(r, "control-conn"));
+        this.listener = UnixSockets.bindOwnerOnly(this.path);
+        this.pool = Executors.newCachedThreadPool(r -> daemon(r, "control-conn"));
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "control-watchdog"));
         this.acceptor = daemon(this::acceptLoop, "control-accept");
         acceptor.start();
     }
 
-    private static Thread daemon(Runnable r, String name) {
+    private Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
+        t.setUncaughtExceptionHandler((th, e) -> log.println("dmemu serve: control: " + th.getName()
+                + ": internal error: " + e));
         return t;
-    }
-
-    /** Removes a stale socket file at {@code p}; fails if a server is listening there or it is not a socket. */
-    static void removeStale(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(p))) {
-            throw new FileAlreadyExistsException(p.toString(), null, "a server is already listening there");
-        } catch (FileAlreadyExistsException e) {
-            throw e;
-        } catch (IOException deadOrNotASocket) {
-            if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(p)) {
-                throw new FileAlreadyExistsException(p.toString(), null, "exists and is not a socket");
-            }
-            Files.delete(p);
-        }
     }
 
     /** The socket's path. */
@@ -143,26 +136,71 @@ public final class ControlServer implements AutoCloseable {
                 }
                 continue;
             }
-            clients.add(c);
-            try {
-                pool.execute(() -> serve(c));
-            } catch (RejectedExecutionException e) {
-                clients.remove(c);
-                closeQuietly(c);
+            if (clients.size() >= limits.maxConnections() && !evictIdlest()) {
+                log.println("dmemu serve: control: connection limit (" + limits.maxConnections()
+                        + ") reached and every connection is inside a request: refused a client");
+                refuse(c);
+                continue;
             }
+            Client cl = new Client(c);
+            clients.add(cl);
+            pool.execute(() -> serve(cl));
         }
     }
 
-    private void serve(SocketChannel c) {
+    /** Closes the connection idle longest, if any is idle; true if one was closed. */
+    private boolean evictIdlest() {
+        Client idlest = null;
+        for (Client c : clients) {
+            long s = c.idleSince;
+            if (s != 0 && (idlest == null || s - idlest.idleSince < 0)) {
+                idlest = c;
+            }
+        }
+        if (idlest == null || !clients.remove(idlest)) {
+            return false;
+        }
+        log.println("dmemu serve: control: connection limit (" + limits.maxConnections()
+                + ") reached: closed the connection idle longest ("
+                + (System.nanoTime() - idlest.idleSince) / 1_000_000 + " ms)");
+        closeQuietly(idlest.ch);
+        return true;
+    }
+
+    /** The busy reply, then close: the client can tell the limit from a broken daemon. */
+    private void refuse(SocketChannel c) {
+        try {
+            reply(c, BUSY_ERRNO, ("connection limit " + limits.maxConnections()).getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException ignored) {
+            // the client is gone already
+        } finally {
+            closeQuietly(c);
+        }
+    }
+
+    private void serve(Client cl) {
+        SocketChannel c = cl.ch;
         ByteBuffer hdr = ByteBuffer.allocate(8);
         String client = describe(c, connections.incrementAndGet());
         try {
             while (!closing) {
                 hdr.clear();
-                if (c.read(hdr) < 0) {
+                ScheduledFuture<?> idleDog = watchdog.schedule(() -> closeQuietly(c), limits.idleTimeoutMs(),
+                        TimeUnit.MILLISECONDS);
+                int n;
+                try {
+                    n = c.read(hdr);
+                } finally {
+                    idleDog.cancel(false);
+                }
+                if (n < 0) {
                     return;
                 }
-                ScheduledFuture<?> dog = watchdog.schedule(() -> closeQuietly(c), frameTimeoutMs,
+                cl.idleSince = 0;
+                if (!clients.contains(cl)) {
+                    return; // evicted while the first bytes arrived
+                }
+                ScheduledFuture<?> dog = watchdog.schedule(() -> closeQuietly(c), limits.frameTimeoutMs(),
                         TimeUnit.MILLISECONDS);
                 try {
                     if (!readFully(c, hdr)) {
@@ -179,21 +217,17 @@ public final class ControlServer implements AutoCloseable {
                         return;
                     }
                     dog.cancel(false);
-                    IoctlResult r;
-                    try {
-                        r = handler.ioctl(cmd, body.array(), client);
-                    } catch (RuntimeException e) {
-                        r = new IoctlResult(Errno.EIO.number(), new byte[0]);
-                    }
+                    IoctlResult r = call(cmd, body.array(), client);
                     reply(c, r.errno(), r.errno() == 0 ? r.out() : new byte[0]);
+                    cl.idleSince = System.nanoTime() | 1;
                 } finally {
                     dog.cancel(false);
                 }
             }
         } catch (IOException e) {
-            // client gone or watchdog closed it
+            // client gone or a watchdog closed it
         } finally {
-            clients.remove(c);
+            clients.remove(cl);
             closeQuietly(c);
         }
     }
@@ -205,6 +239,21 @@ public final class ControlServer implements AutoCloseable {
             return "connection " + n + " (uid " + p.user().getName() + ")";
         } catch (IOException | UnsupportedOperationException e) {
             return "connection " + n;
+        }
+    }
+
+    /** The handler, with any failure turned into EIO and one log line. */
+    private IoctlResult call(long cmd, byte[] plist, String client) {
+        try {
+            return handler.ioctl(cmd, plist, client);
+        } catch (RuntimeException | Error e) {
+            try {
+                log.println("dmemu serve: control: internal error in ioctl 0x" + Long.toHexString(cmd) + " ("
+                        + plist.length + " bytes): " + e + "; answered EIO");
+            } catch (RuntimeException | Error ignored) {
+                // not even a log line fits: the reply still goes out
+            }
+            return new IoctlResult(Errno.EIO.number(), new byte[0]);
         }
     }
 
@@ -234,13 +283,13 @@ public final class ControlServer implements AutoCloseable {
         closing = true;
         closeQuietly(listener);
         try {
-            Files.deleteIfExists(path);
+            java.nio.file.Files.deleteIfExists(path);
         } catch (IOException ignored) {
             // best effort
         }
-        for (SocketChannel c : clients) {
+        for (Client c : clients) {
             try {
-                c.shutdownInput();
+                c.ch.shutdownInput();
             } catch (IOException ignored) {
                 // already gone
             }

@@ -16,7 +16,8 @@ import org.dmemu.sys.Errno;
  * could not coexist with a block open).
  *
  * <p>The export size is {@code dmsize}'s: the sum of the active table's lengths times
- * {@code DEV_BSIZE}, of the device opened for the client when it connects. (NetBSD's
+ * {@code DEV_BSIZE}, read from the device ({@link DiskHandle#currentSize()}) when the client
+ * connects. (NetBSD's
  * {@code DIOCGMEDIASIZE} is 0 for a table whose targets have no sector size, such as
  * {@code zero} or {@code error} alone, which would make an empty export.) The transfer unit is
  * {@code DIOCGSECTORSIZE}, or {@code DEV_BSIZE} when that is 0.
@@ -49,13 +50,9 @@ public final class KernelExports implements NbdExports {
         } catch (KernelException e) {
             return null;
         }
-        long sectors = kernel.dmActiveSectors(h);
-        if (sectors < 0) {
-            h.close();
-            return null;
-        }
+        long size = h.currentSize();
         int ss = h.sectorSize();
-        return new Sized(h, sectors * Buf.DEV_BSIZE, ss > 0 ? ss : Buf.DEV_BSIZE);
+        return new Sized(h, size, ss > 0 ? ss : Buf.DEV_BSIZE);
     }
 
     /** An open dm device with the export's size and transfer unit. */
@@ -88,6 +85,26 @@ public final class KernelExports implements NbdExports {
         @Override
         public IoctlResult ioctl(long cmd, byte[] arg) {
             return h.ioctl(cmd, arg);
+        }
+
+        @Override
+        public Errno discard(long offset, long length) {
+            return h.discard(offset, length);
+        }
+
+        @Override
+        public Errno blockStatus(long offset, long length, org.dmemu.sys.Extents out) {
+            return h.blockStatus(offset, length, out);
+        }
+
+        @Override
+        public boolean readOnly() {
+            return h.readOnly();
+        }
+
+        @Override
+        public long currentSize() {
+            return h.currentSize();
         }
 
         @Override

@@ -4,7 +4,8 @@ import org.dmemu.sys.Errno;
 
 /**
  * Constants of the NBD protocol (NetworkBlockDevice/nbd, doc/proto.md): fixed-newstyle
- * handshake, option haggling and simple replies. Only what {@link NbdConnection} uses.
+ * handshake, option haggling, simple and structured replies, the {@code base:allocation}
+ * metadata context. Only what {@link NbdConnection} uses.
  *
  * <p>Differences from NetBSD: not a NetBSD interface; NetBSD has no NBD server. The errno
  * mapping in {@link #nbdError(Errno)} is ours.
@@ -21,6 +22,8 @@ public final class NbdProto {
     public static final long REPLY_MAGIC = 0x3e889045565a9L;
     public static final int REQUEST_MAGIC = 0x25609513;
     public static final int SIMPLE_REPLY_MAGIC = 0x67446698;
+    /** {@code NBD_STRUCTURED_REPLY_MAGIC}: the magic of every structured reply chunk. */
+    public static final int STRUCTURED_REPLY_MAGIC = 0x668e33ef;
 
     /** Handshake flags (server, u16). */
     public static final int FLAG_FIXED_NEWSTYLE = 1;
@@ -37,15 +40,19 @@ public final class NbdProto {
     public static final int OPT_INFO = 6;
     public static final int OPT_GO = 7;
     public static final int OPT_STRUCTURED_REPLY = 8;
+    public static final int OPT_LIST_META_CONTEXT = 9;
+    public static final int OPT_SET_META_CONTEXT = 10;
 
     /** Option reply types. */
     public static final int REP_ACK = 1;
     public static final int REP_SERVER = 2;
     public static final int REP_INFO = 3;
+    public static final int REP_META_CONTEXT = 4;
     public static final int REP_ERR_UNSUP = 0x80000001;
     public static final int REP_ERR_POLICY = 0x80000002;
     public static final int REP_ERR_INVALID = 0x80000003;
     public static final int REP_ERR_UNKNOWN = 0x80000006;
+    public static final int REP_ERR_TOO_BIG = 0x80000009;
 
     /** Information types of {@code NBD_REP_INFO}. */
     public static final int INFO_EXPORT = 0;
@@ -61,6 +68,7 @@ public final class NbdProto {
     public static final int FLAG_SEND_TRIM = 32;
     public static final int FLAG_SEND_WRITE_ZEROES = 64;
     public static final int FLAG_CAN_MULTI_CONN = 256;
+    public static final int FLAG_SEND_FAST_ZERO = 2048;
 
     /** Commands. */
     public static final int CMD_READ = 0;
@@ -68,10 +76,32 @@ public final class NbdProto {
     public static final int CMD_DISC = 2;
     public static final int CMD_FLUSH = 3;
     public static final int CMD_TRIM = 4;
+    public static final int CMD_CACHE = 5;
     public static final int CMD_WRITE_ZEROES = 6;
+    public static final int CMD_BLOCK_STATUS = 7;
 
     /** Command flags. */
     public static final int CMD_FLAG_FUA = 1;
+    public static final int CMD_FLAG_NO_HOLE = 2;
+    public static final int CMD_FLAG_DF = 4;
+    public static final int CMD_FLAG_REQ_ONE = 8;
+    public static final int CMD_FLAG_FAST_ZERO = 16;
+
+    /** Structured reply chunk flags and types. */
+    public static final int REPLY_FLAG_DONE = 1;
+    public static final int REPLY_TYPE_NONE = 0;
+    public static final int REPLY_TYPE_OFFSET_DATA = 1;
+    public static final int REPLY_TYPE_OFFSET_HOLE = 2;
+    public static final int REPLY_TYPE_BLOCK_STATUS = 5;
+    public static final int REPLY_TYPE_ERROR = 0x8001;
+    public static final int REPLY_TYPE_ERROR_OFFSET = 0x8002;
+
+    /** The one metadata context served, and its id in this server. */
+    public static final String CONTEXT_BASE_ALLOCATION = "base:allocation";
+    public static final int CONTEXT_BASE_ALLOCATION_ID = 1;
+    /** {@code base:allocation} states. */
+    public static final int STATE_HOLE = 1;
+    public static final int STATE_ZERO = 2;
 
     /** Error values of simple replies (Linux numbers, fixed by the protocol). */
     public static final int EPERM = 1;

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.dmemu.conform.ControlTap;
 import org.dmemu.kern.IoctlResult;
 import org.dmemu.kern.Kernel;
@@ -12,13 +16,16 @@ import org.dmemu.kern.KernelConfig;
 
 /**
  * A running {@code dmemu serve}: one booted {@link Kernel}, its control socket
- * ({@link ControlServer}) and its NBD listener ({@link NbdServer}).
+ * ({@link ControlServer}), its NBD listeners ({@link NbdServer}): always an owner-only Unix
+ * socket, and TCP only when asked for; and the block-I/O socket of {@code dmemu exec}
+ * ({@link BlockIoServer}).
  *
  * <p>{@link #close()} is the clean stop: no new connections, every request being served is
  * answered, the disks are flushed, then the kernel is closed.
  *
  * <p>Differences from NetBSD: the "machine" is this process; {@code /dev/mapper/control} is a
- * socket and the dm disks are NBD exports.
+ * socket and the dm disks are NBD exports. Like a NetBSD reboot, a restart forgets every dm
+ * device (they live in the kernel's memory); the disk images keep their data.
  */
 public final class ServeDaemon implements AutoCloseable {
     /** {@code NETBSD_DM_IOCTL} on LP64: {@code _IOWR(0xfd, 0, struct plistref)}. */
@@ -29,37 +36,56 @@ public final class ServeDaemon implements AutoCloseable {
     private final Kernel kernel;
     private final ControlServer control;
     private final NbdServer nbd;
-    private BlockIoServer blockIo; // dmemu exec's block-I/O socket (BlockIoProto)
+    private final NbdServer nbdTcp;
+    private final BlockIoServer blockIo; // dmemu exec's block-I/O socket (BlockIoProto)
     private boolean closed;
 
-    private ServeDaemon(Kernel kernel, ControlServer control, NbdServer nbd) {
+    private ServeDaemon(Kernel kernel, ControlServer control, NbdServer nbd, NbdServer nbdTcp, BlockIoServer blockIo) {
         this.kernel = kernel;
         this.control = control;
         this.nbd = nbd;
+        this.nbdTcp = nbdTcp;
+        this.blockIo = blockIo;
     }
 
     /**
-     * Boots the kernel and opens both listeners ({@code nbdPort} 0 = ephemeral). On failure
-     * everything started so far is stopped again.
+     * Boots the kernel and opens the listeners: the control socket, the NBD socket
+     * {@code nbdSocket}, and NBD over TCP on {@code tcp} when it is not null (bound by the
+     * caller, so that a taken port is reported before anything is created). On failure
+     * everything started so far is stopped again (and {@code tcp} closed).
      */
-    public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort)
-            throws IOException {
-        return start(config, controlPath, nbdBind, nbdPort, null);
+    public static ServeDaemon start(KernelConfig config, Path controlPath, Path nbdSocket, ServerSocketChannel tcp,
+            PrintStream log) throws IOException {
+        return start(config, controlPath, nbdSocket, tcp, true, log);
+    }
+
+    /** As above; {@code discard} false is {@code serve --no-discard}. */
+    public static ServeDaemon start(KernelConfig config, Path controlPath, Path nbdSocket, ServerSocketChannel tcp,
+            boolean discard, PrintStream log) throws IOException {
+        return start(config, controlPath, nbdSocket, tcp, discard, null, log);
     }
 
     /**
-     * As {@link #start(KernelConfig, Path, InetAddress, int)}, every control request also going
-     * through {@code tap} first ({@code --record}, {@code --lint}; null: none).
+     * As above, every control request also going through {@code tap} first ({@code --record},
+     * {@code --lint}; null: none).
      */
-    public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort,
-            ControlTap tap) throws IOException {
-        ControlServer.removeStale(controlPath.toAbsolutePath()); // before the images are opened
-        Kernel kernel = Kernel.boot(config);
-        ControlServer control = null;
-        // last closes of exec'd programs' disk nodes are applied before each control request
-        java.util.concurrent.atomic.AtomicReference<BlockIoServer> bio = new java.util.concurrent.atomic.AtomicReference<>();
+    public static ServeDaemon start(KernelConfig config, Path controlPath, Path nbdSocket, ServerSocketChannel tcp,
+            boolean discard, ControlTap tap, PrintStream log) throws IOException {
+        List<AutoCloseable> started = new ArrayList<>();
+        if (tcp != null) {
+            started.add(tcp);
+        }
         try {
-            control = new ControlServer(controlPath, new ControlHandler() {
+            UnixSockets.removeStale(controlPath.toAbsolutePath()); // before the images are opened
+            UnixSockets.removeStale(nbdSocket.toAbsolutePath());
+            Kernel kernel = Kernel.boot(config);
+            started.add(kernel);
+            // The daemon's stderr is the machine's console: kernel messages (dm's component-offset
+            // report, disk I/O errors) appear there as they are logged.
+            kernel.deviceMapper().setConsole(line -> log.println("dmemu serve: kernel: " + line));
+            // last closes of exec'd programs' disk nodes are applied before each control request
+            AtomicReference<BlockIoServer> bio = new AtomicReference<>();
+            ControlServer control = new ControlServer(controlPath, new ControlHandler() {
                 @Override
                 public IoctlResult ioctl(long cmd, byte[] plist) {
                     return ioctl(cmd, plist, "a client");
@@ -74,29 +100,65 @@ public final class ServeDaemon implements AutoCloseable {
                     return tap == null ? kernel.ioctl(CONTROL_NODE, cmd, plist, plist.length)
                             : tap.ioctl(kernel, cmd, plist, client);
                 }
-            });
-            NbdServer nbd = new NbdServer(nbdBind, nbdPort, new KernelExports(kernel));
-            ServeDaemon d = new ServeDaemon(kernel, control, nbd);
-            try {
-                d.blockIo = new BlockIoServer(BlockIoServer.pathFor(control.path()), kernel);
-                bio.set(d.blockIo);
-            } catch (IOException | RuntimeException e) {
-                nbd.close();
-                throw e;
+            }, ControlServer.Limits.DEFAULT, log);
+            started.add(control);
+            KernelExports exports = new KernelExports(kernel);
+            NbdServer nbd = new NbdServer(UnixSockets.bindOwnerOnly(nbdSocket.toAbsolutePath()),
+                    nbdSocket.toAbsolutePath(), exports, NbdServer.Limits.DEFAULT, discard, log);
+            started.add(nbd);
+            NbdServer nbdTcp = tcp == null ? null : NbdServer.tcp(tcp, exports, discard, log);
+            if (nbdTcp != null) {
+                started.add(nbdTcp);
             }
-            return d;
+            BlockIoServer blockIo = new BlockIoServer(BlockIoServer.pathFor(control.path()), kernel);
+            bio.set(blockIo);
+            return new ServeDaemon(kernel, control, nbd, nbdTcp, blockIo);
         } catch (IOException | RuntimeException e) {
-            if (control != null) {
-                control.close();
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (Exception ignored) {
+                    // stopping what was started; the first failure is the one reported
+                }
             }
-            kernel.close();
             throw e;
         }
     }
 
-    /** The block-I/O socket of {@code dmemu exec}. */
-    public Path blockIoPath() {
-        return blockIo.path();
+    /**
+     * The daemon with NBD over TCP on {@code nbdBind:nbdPort} (0 = ephemeral) as well as on
+     * {@code nbd.sock} beside the control socket; logs to stderr (tests).
+     */
+    public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort)
+            throws IOException {
+        return start(config, controlPath, nbdBind, nbdPort, true);
+    }
+
+    /**
+     * As {@link #start(KernelConfig, Path, InetAddress, int)}, every control request also going
+     * through {@code tap} first ({@code --record}, {@code --lint}; null: none).
+     */
+    public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort,
+            ControlTap tap) throws IOException {
+        ServerSocketChannel tcp = NbdServer.bindTcp(new InetSocketAddress(nbdBind, nbdPort));
+        return start(config, controlPath, controlPath.toAbsolutePath().resolveSibling("nbd.sock"), tcp, true, tap,
+                System.err);
+    }
+
+    /**
+     * As {@link #start(KernelConfig, Path, InetAddress, int)}; {@code discard} false is
+     * {@code serve --no-discard} (no NBD trim, write-zeroes never punch holes).
+     */
+    public static ServeDaemon start(KernelConfig config, Path controlPath, InetAddress nbdBind, int nbdPort,
+            boolean discard) throws IOException {
+        ServerSocketChannel tcp = NbdServer.bindTcp(new InetSocketAddress(nbdBind, nbdPort));
+        return start(config, controlPath, controlPath.toAbsolutePath().resolveSibling("nbd.sock"), tcp, discard,
+                System.err);
+    }
+
+    /** Data bytes sent in answer to NBD reads, over both listeners ({@link NbdServer#bytesRead()}). */
+    long nbdBytesRead() {
+        return nbd.bytesRead() + (nbdTcp == null ? 0 : nbdTcp.bytesRead());
     }
 
     public Kernel kernel() {
@@ -107,16 +169,34 @@ public final class ServeDaemon implements AutoCloseable {
         return control.path();
     }
 
+    /** The block-I/O socket of {@code dmemu exec}. */
+    public Path blockIoPath() {
+        return blockIo.path();
+    }
+
+    /** The NBD Unix socket. */
+    public Path nbdSocket() {
+        return nbd.socketPath();
+    }
+
+    /** The NBD TCP address, or null when NBD is served on the Unix socket only. */
     public InetSocketAddress nbdAddress() {
-        return nbd.address();
+        return nbdTcp == null ? null : nbdTcp.tcpAddress();
+    }
+
+    /** The libnbd/qemu URI of the export {@code name} ("" for the list) on the Unix socket. */
+    public String nbdUri(String name) {
+        return "nbd+unix:///" + name + "?socket=" + nbdSocket();
     }
 
     /** Prints one line per listener. */
     public void describe(PrintStream out) {
         out.println("dmemu serve: control socket " + controlPath());
-        InetSocketAddress a = nbdAddress();
-        out.println("dmemu serve: nbd " + a.getAddress().getHostAddress() + ":" + a.getPort()
-                + " (exports: every dm device with an active table, by name)");
+        out.println("dmemu serve: nbd " + nbdUri("") + " (exports: every dm device with an active table, by name)");
+        if (nbdTcp != null) {
+            out.println("dmemu serve: nbd nbd://" + nbdTcp.where() + "/ (TCP; unauthenticated: anyone who can reach it"
+                    + " reads and writes the disks)");
+        }
         out.println("dmemu serve: block-I/O socket " + blockIoPath() + " (for 'dmemu exec')");
     }
 
@@ -127,11 +207,12 @@ public final class ServeDaemon implements AutoCloseable {
             return;
         }
         closed = true;
+        if (nbdTcp != null) {
+            nbdTcp.close();
+        }
         nbd.close();
         control.close();
-        if (blockIo != null) {
-            blockIo.close();
-        }
+        blockIo.close();
         kernel.close();
     }
 }

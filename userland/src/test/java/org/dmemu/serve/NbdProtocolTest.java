@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /** The NBD server byte by byte, with a minimal client of our own against in-memory disks. */
 class NbdProtocolTest {
+    /** The transmission flags of a writable export with discard. */
+    static final int FLAGS = FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_WRITE_ZEROES
+            | FLAG_SEND_FAST_ZERO | FLAG_CAN_MULTI_CONN | FLAG_SEND_TRIM;
     private final MemExports exports = new MemExports();
     private NbdServer server;
     private MemDisk disk;
@@ -54,8 +57,8 @@ class NbdProtocolTest {
             assertEquals(REP_ACK, ack[0]);
             c.option(OPT_LIST, new byte[] {1});
             assertEquals(REP_ERR_INVALID, c.optReply(OPT_LIST)[0]);
-            c.option(OPT_STRUCTURED_REPLY, new byte[0]);
-            assertEquals(REP_ERR_UNSUP, c.optReply(OPT_STRUCTURED_REPLY)[0]);
+            c.option(OPT_STARTTLS, new byte[0]);
+            assertEquals(REP_ERR_UNSUP, c.optReply(OPT_STARTTLS)[0]);
             c.option(OPT_INFO, NbdTestClient.goData("nosuch"));
             Object[] unk = c.optReply(OPT_INFO);
             assertEquals(REP_ERR_UNKNOWN, unk[0]);
@@ -67,8 +70,7 @@ class NbdProtocolTest {
             ByteBuffer b = ByteBuffer.wrap((byte[]) info[1]);
             assertEquals(INFO_EXPORT, b.getShort(0));
             assertEquals(4096, b.getLong(2));
-            assertEquals(FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_WRITE_ZEROES
-                    | FLAG_CAN_MULTI_CONN, b.getShort(10));
+            assertEquals(FLAGS, b.getShort(10));
             Object[] bs = c.optReply(OPT_INFO);
             assertEquals(INFO_BLOCK_SIZE, ByteBuffer.wrap((byte[]) bs[1]).getShort(0));
             assertEquals(REP_ACK, c.optReply(OPT_INFO)[0]);
@@ -84,9 +86,7 @@ class NbdProtocolTest {
         try (NbdTestClient c = new NbdTestClient(server.address())) {
             c.option(OPT_EXPORT_NAME, "d".getBytes(StandardCharsets.UTF_8));
             assertEquals(1 << 20, c.in.readLong());
-            assertEquals(FLAG_HAS_FLAGS | FLAG_SEND_FLUSH | FLAG_SEND_FUA | FLAG_SEND_WRITE_ZEROES
-                    | FLAG_CAN_MULTI_CONN,
-                    c.in.readUnsignedShort());
+            assertEquals(FLAGS, c.in.readUnsignedShort());
             c.size = 1 << 20;
             assertArrayEquals(new byte[512], c.read(0, 512));
         }
@@ -123,7 +123,7 @@ class NbdProtocolTest {
             assertEquals(ENOSPC, c.reply(c.request(CMD_WRITE, 0, (1 << 20) - 256, 512, new byte[512])));
             assertEquals(EINVAL, c.reply(c.request(CMD_READ, 0, 1 << 20, 1, null)));
             assertEquals(EINVAL, c.reply(c.request(CMD_READ, 0, 0, MAX_REQUEST + 1, null)));
-            assertEquals(EINVAL, c.reply(c.request(CMD_TRIM, 0, 0, 512, null)));
+            assertEquals(EINVAL, c.reply(c.request(CMD_TRIM, CMD_FLAG_NO_HOLE, 0, 512, null)));
             assertEquals(EINVAL, c.reply(c.request(99, 0, 0, 0, null)));
             assertArrayEquals(new byte[512], c.read(0, 512));
         }

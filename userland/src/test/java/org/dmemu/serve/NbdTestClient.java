@@ -9,7 +9,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** A minimal NBD client for tests: fixed newstyle, NBD_OPT_GO, simple replies. */
+/**
+ * A minimal NBD client for tests: fixed newstyle, NBD_OPT_GO, simple replies, and (after
+ * {@link #structured}) structured reply chunks and {@code base:allocation}.
+ */
 final class NbdTestClient implements AutoCloseable {
     final Socket socket;
     final DataInputStream in;
@@ -66,6 +69,112 @@ final class NbdTestClient implements AutoCloseable {
 
     static NbdTestClient go(InetSocketAddress a, String name) throws IOException {
         NbdTestClient c = new NbdTestClient(a);
+        c.goOn(name);
+        return c;
+    }
+
+    /** Negotiates structured replies and selects {@code base:allocation} on {@code name}, then GO. */
+    static NbdTestClient structured(InetSocketAddress a, String name) throws IOException {
+        NbdTestClient c = new NbdTestClient(a);
+        c.option(OPT_STRUCTURED_REPLY, new byte[0]);
+        if ((int) c.optReply(OPT_STRUCTURED_REPLY)[0] != REP_ACK) {
+            throw new IOException("structured replies refused");
+        }
+        c.option(OPT_SET_META_CONTEXT, metaData(name, CONTEXT_BASE_ALLOCATION));
+        Object[] r = c.optReply(OPT_SET_META_CONTEXT);
+        if ((int) r[0] != REP_META_CONTEXT || (int) c.optReply(OPT_SET_META_CONTEXT)[0] != REP_ACK) {
+            throw new IOException("base:allocation refused");
+        }
+        c.goOn(name);
+        return c;
+    }
+
+    /** The data of LIST/SET_META_CONTEXT: export name, then the queries. */
+    static byte[] metaData(String export, String... queries) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(b);
+        try {
+            byte[] n = export.getBytes(StandardCharsets.UTF_8);
+            d.writeInt(n.length);
+            d.write(n);
+            d.writeInt(queries.length);
+            for (String q : queries) {
+                byte[] qb = q.getBytes(StandardCharsets.UTF_8);
+                d.writeInt(qb.length);
+                d.write(qb);
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return b.toByteArray();
+    }
+
+    /** One structured reply chunk. */
+    record Chunk(int flags, int type, long handle, byte[] payload) {
+        java.nio.ByteBuffer data() {
+            return java.nio.ByteBuffer.wrap(payload);
+        }
+    }
+
+    /** Reads one structured reply chunk. */
+    Chunk chunk() throws IOException {
+        int magic = in.readInt();
+        if (magic != STRUCTURED_REPLY_MAGIC) {
+            throw new IOException("not a structured reply: magic 0x" + Integer.toHexString(magic));
+        }
+        int flags = in.readUnsignedShort();
+        int type = in.readUnsignedShort();
+        long h = in.readLong();
+        byte[] p = new byte[in.readInt()];
+        in.readFully(p);
+        return new Chunk(flags, type, h, p);
+    }
+
+    /** BLOCK_STATUS: "len:state" descriptors of base:allocation, or "error N". */
+    String blockStatus(int flags, long offset, int length) throws IOException {
+        long h = request(CMD_BLOCK_STATUS, flags, offset, length, null);
+        Chunk c = chunk();
+        if (c.handle() != h || (c.flags() & REPLY_FLAG_DONE) == 0) {
+            throw new IOException("bad block status chunk");
+        }
+        java.nio.ByteBuffer b = c.data();
+        if (c.type() == REPLY_TYPE_ERROR) {
+            return "error " + b.getInt();
+        }
+        if (c.type() != REPLY_TYPE_BLOCK_STATUS || b.getInt() != CONTEXT_BASE_ALLOCATION_ID) {
+            throw new IOException("chunk type " + c.type());
+        }
+        StringBuilder sb = new StringBuilder();
+        while (b.hasRemaining()) {
+            sb.append(sb.length() == 0 ? "" : " ").append(b.getInt() & 0xffffffffL).append(':').append(b.getInt());
+        }
+        return sb.toString();
+    }
+
+    /** A structured READ: the data of its one OFFSET_DATA chunk, or null after an ERROR chunk (error in lastError). */
+    byte[] readStructured(long offset, int length) throws IOException {
+        long h = request(CMD_READ, 0, offset, length, null);
+        Chunk c = chunk();
+        if (c.handle() != h || (c.flags() & REPLY_FLAG_DONE) == 0) {
+            throw new IOException("bad read chunk");
+        }
+        java.nio.ByteBuffer b = c.data();
+        if (c.type() == REPLY_TYPE_ERROR) {
+            lastError = b.getInt();
+            return null;
+        }
+        if (c.type() != REPLY_TYPE_OFFSET_DATA || b.getLong() != offset) {
+            throw new IOException("chunk type " + c.type());
+        }
+        byte[] d = new byte[b.remaining()];
+        b.get(d);
+        return d;
+    }
+
+    int lastError;
+
+    private void goOn(String name) throws IOException {
+        NbdTestClient c = this;
         c.option(OPT_GO, goData(name));
         while (true) {
             Object[] r = c.optReply(OPT_GO);
@@ -76,7 +185,7 @@ final class NbdTestClient implements AutoCloseable {
                 c.size = b.getLong(2);
                 c.transmissionFlags = b.getShort(10) & 0xffff;
             } else if (type == REP_ACK) {
-                return c;
+                return;
             } else if (type != REP_INFO) {
                 c.close();
                 throw new IOException("GO refused: reply type 0x" + Integer.toHexString(type) + " "

@@ -47,7 +47,13 @@ public final class MemDisk implements DiskHandle {
             return;
         }
         int n = (int) Math.min(bp.bcount(), bytes.length - off);
-        if (bp.isRead()) {
+        if (bp.buffer() != null) {
+            if (bp.isRead()) {
+                bp.buffer().put(bp.dataOffset(), bytes, (int) off, n);
+            } else {
+                bp.buffer().get(bp.dataOffset(), bytes, (int) off, n);
+            }
+        } else if (bp.isRead()) {
             System.arraycopy(bytes, (int) off, bp.data(), bp.dataOffset(), n);
         } else {
             System.arraycopy(bp.data(), bp.dataOffset(), bytes, (int) off, n);

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,6 +112,10 @@ public final class MkdiskTool {
                 try (BufferedReader r = Files.newBufferedReader(Path.of(proto),
                         StandardCharsets.ISO_8859_1)) {
                     ok = AsciiLabel.getasciilabel(r, lab, sectors, diags);
+                } catch (IOException e) {
+                    // The prototype is to blame, not the image.
+                    err.println("dmemu mkdisk: " + proto + ": cannot read the prototype label: " + IoErrors.reason(e));
+                    return 1;
                 }
                 for (String d : diags) {
                     err.println("dmemu mkdisk: " + proto + ": " + d);
@@ -131,11 +134,13 @@ public final class MkdiskTool {
             }
             create(path, sectors, mbr, lab);
             return 0;
-        } catch (NoSuchFileException e) {
-            err.println("dmemu mkdisk: " + e.getFile() + ": no such file");
-            return 1;
         } catch (IOException e) {
-            err.println("dmemu mkdisk: " + image + ": " + e.getMessage());
+            Path dir = path.toAbsolutePath().getParent();
+            String why = IoErrors.reason(e);
+            if (dir != null && !Files.isDirectory(dir)) {
+                why += " (" + dir + (Files.exists(dir) ? " is not a directory)" : " does not exist)");
+            }
+            err.println("dmemu mkdisk: " + image + ": cannot create the image: " + why);
             return 1;
         }
     }

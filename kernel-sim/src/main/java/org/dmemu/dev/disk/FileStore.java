@@ -6,7 +6,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +33,9 @@ import java.util.function.Consumer;
  * the array it used last, so a caller reusing its buffer allocates nothing per transfer (the
  * last array stays reachable from the thread until it transfers with another one or ends).
  *
+ * <p>Sparseness (issue 15, the methods at the end): holes through {@code lseek(SEEK_DATA/
+ * SEEK_HOLE)}, discard through {@code fallocate(PUNCH_HOLE)}, both in {@link HostSparse}.
+ *
  * <p>Differences from NetBSD: a dmemu medium (NetBSD disks sit on hardware); an I/O error line
  * names the host file and the Java exception rather than {@code diskerr}'s
  * "wd1a: error reading fsbn …".
@@ -52,10 +54,12 @@ final class FileStore implements BackingStore {
     private volatile FileChannel ch;
     private volatile boolean closed;
 
-    /** The calling thread's last array and a buffer wrapping it. */
+    /** The calling thread's last array and a buffer wrapping it; its last ByteBuffer and a duplicate. */
     private static final class Wrap {
         byte[] array;
         ByteBuffer bb;
+        ByteBuffer src;
+        ByteBuffer dup;
     }
 
     private static final ThreadLocal<Wrap> WRAP = ThreadLocal.withInitial(Wrap::new);
@@ -104,18 +108,44 @@ final class FileStore implements BackingStore {
         return bb;
     }
 
+    /**
+     * A view of {@code b[off, off + len)} whose position and limit this store may move (the
+     * caller's are left alone); reused while the thread keeps the same buffer.
+     */
+    private static ByteBuffer view(ByteBuffer b, int off, int len) {
+        Wrap w = WRAP.get();
+        ByteBuffer d = w.dup;
+        if (w.src != b) {
+            d = b.duplicate();
+            w.src = b;
+            w.dup = d;
+        }
+        d.limit(off + len).position(off);
+        return d;
+    }
+
     @Override
     public boolean read(long pos, byte[] b, int off, int len) {
-        return transfer(true, pos, b, off, len);
+        return transfer(true, pos, wrap(b, off, len), off, len);
     }
 
     @Override
     public boolean write(long pos, byte[] b, int off, int len) {
-        return transfer(false, pos, b, off, len);
+        return transfer(false, pos, wrap(b, off, len), off, len);
     }
 
-    private boolean transfer(boolean read, long pos, byte[] b, int off, int len) {
-        ByteBuffer bb = wrap(b, off, len);
+    /** Straight into (out of) the caller's buffer: for a direct one, no copy in the JVM at all. */
+    @Override
+    public boolean read(long pos, ByteBuffer b, int off, int len) {
+        return transfer(true, pos, view(b, off, len), off, len);
+    }
+
+    @Override
+    public boolean write(long pos, ByteBuffer b, int off, int len) {
+        return transfer(false, pos, view(b, off, len), off, len);
+    }
+
+    private boolean transfer(boolean read, long pos, ByteBuffer bb, int off, int len) {
         // a pending interrupt would make the channel close itself as the transfer begins
         boolean interrupted = Thread.interrupted();
         try {
@@ -126,7 +156,9 @@ final class FileStore implements BackingStore {
                         long at = pos + (bb.position() - off);
                         if (read) {
                             if (c.read(bb, at) < 0) {
-                                Arrays.fill(b, bb.position(), off + len, (byte) 0);
+                                while (bb.hasRemaining()) {
+                                    bb.put((byte) 0); // past the end of a file that shrank
+                                }
                                 break;
                             }
                         } else {
@@ -203,9 +235,81 @@ final class FileStore implements BackingStore {
         }
     }
 
+    // ---- sparseness (issue 15): SEEK_DATA/SEEK_HOLE and hole punching through HostSparse ----
+
+    /**
+     * The native descriptor for the sparseness calls, opened on first use and kept until
+     * {@link #close()} (-1: not open or it failed). Kept, not opened per call: closing any
+     * descriptor of a file drops every POSIX lock this process holds on it ({@code fcntl(2)}),
+     * and {@code dmemu serve} locks its images that way for its whole life.
+     */
+    private int sparseFd = -1;
+
+    private synchronized int sparseFd() {
+        if (sparseFd < 0 && !closed) {
+            sparseFd = HostSparse.open(path);
+        }
+        return sparseFd;
+    }
+
+    /**
+     * {@code lseek(SEEK_DATA)} on the image: the next offset with data, {@link #size()} when none
+     * (ENXIO), −1 when it cannot tell (no native library, the call failed).
+     */
+    @Override
+    public long nextData(long pos) {
+        return seek(pos, true);
+    }
+
+    /** {@code lseek(SEEK_HOLE)} on the image; as {@link #nextData}. */
+    @Override
+    public long nextHole(long pos) {
+        return seek(pos, false);
+    }
+
+    private long seek(long pos, boolean data) {
+        if (!HostSparse.available()) {
+            return data ? pos : size;
+        }
+        int fd = sparseFd();
+        if (fd < 0) {
+            return -1;
+        }
+        long r = HostSparse.seek(fd, pos, data);
+        if (r == -HostSparse.LINUX_ENXIO) {
+            return size; // past the last data (or the file shrank)
+        }
+        return r < 0 ? -1 : Math.min(r, size);
+    }
+
+    /**
+     * {@code fallocate(PUNCH_HOLE|KEEP_SIZE)}: the range reads as zeros, whole file-system blocks
+     * are freed. ENODEV without the native library or where the file system cannot punch
+     * (EOPNOTSUPP); EIO on another failure.
+     */
+    @Override
+    public org.dmemu.sys.Errno discard(long pos, long len) {
+        if (!HostSparse.available()) {
+            return org.dmemu.sys.Errno.ENODEV;
+        }
+        int fd = sparseFd();
+        if (fd < 0) {
+            return org.dmemu.sys.Errno.EIO;
+        }
+        int e = HostSparse.punch(fd, pos, len);
+        if (e == 0) {
+            return org.dmemu.sys.Errno.NONE;
+        }
+        return e == 95 || e == 38 ? org.dmemu.sys.Errno.ENODEV : org.dmemu.sys.Errno.EIO; // EOPNOTSUPP, ENOSYS
+    }
+
     @Override
     public synchronized void close() {
         closed = true;
+        if (sparseFd >= 0) {
+            HostSparse.close(sparseFd);
+            sparseFd = -1;
+        }
         try {
             ch.close();
         } catch (IOException e) {

@@ -16,6 +16,10 @@ import java.util.Arrays;
  * takes a straight path: two acquire loads for the chunk, one {@code System.arraycopy}, no
  * loop. Longer or chunk-crossing transfers loop over the chunks.
  *
+ * <p>Sparseness (issue 15): {@link #nextData}/{@link #nextHole} report chunks never written as
+ * holes; {@link #discard} drops the chunks a range covers whole (they read as zeros and cost no
+ * memory again) and zeroes the rest of the range.
+ *
  * <p>Differences from NetBSD: a dmemu medium; no NetBSD counterpart (closest: md(4)).
  */
 final class MemoryStore implements BackingStore {
@@ -130,6 +134,79 @@ final class MemoryStore implements BackingStore {
     @Override
     public boolean flush() {
         return true;
+    }
+
+    /** The first written chunk at or after {@code pos}: its start (or pos inside it); size if none. */
+    @Override
+    public long nextData(long pos) {
+        long nchunks = (size + CHUNK - 1) >>> CHUNK_SHIFT;
+        for (long idx = pos >>> CHUNK_SHIFT; idx < nchunks; idx++) {
+            byte[][] dir = (byte[][]) DIRS.getAcquire(dirs, (int) (idx >>> DIR_SHIFT));
+            if (dir == null) {
+                idx |= DIR - 1; // skip the whole directory
+                continue;
+            }
+            if (CHUNKS.getAcquire(dir, (int) (idx & (DIR - 1))) != null) {
+                return Math.min(size, Math.max(pos, idx << CHUNK_SHIFT));
+            }
+        }
+        return size;
+    }
+
+    /** The first never-written (or discarded) chunk at or after {@code pos}; size if none. */
+    @Override
+    public long nextHole(long pos) {
+        long nchunks = (size + CHUNK - 1) >>> CHUNK_SHIFT;
+        for (long idx = pos >>> CHUNK_SHIFT; idx < nchunks; idx++) {
+            if (chunk(idx) == null) {
+                return Math.min(size, Math.max(pos, idx << CHUNK_SHIFT));
+            }
+        }
+        return size;
+    }
+
+    /**
+     * Drops every chunk the range covers whole (it reads as zeros and costs nothing again) and
+     * zeroes the covered part of the others.
+     */
+    @Override
+    public org.dmemu.sys.Errno discard(long pos, long len) {
+        long end = pos + len;
+        while (pos < end) {
+            long idx = pos >>> CHUNK_SHIFT;
+            int in = (int) (pos & (CHUNK - 1));
+            int n = (int) Math.min(end - pos, CHUNK - in);
+            if (n == CHUNK) {
+                drop(idx);
+            } else {
+                byte[] c = chunk(idx);
+                if (c != null) {
+                    Arrays.fill(c, in, in + n, (byte) 0);
+                }
+            }
+            pos += n;
+        }
+        return org.dmemu.sys.Errno.NONE;
+    }
+
+    private synchronized void drop(long idx) {
+        byte[][] dir = (byte[][]) DIRS.getAcquire(dirs, (int) (idx >>> DIR_SHIFT));
+        if (dir != null) {
+            CHUNKS.setRelease(dir, (int) (idx & (DIR - 1)), (byte[]) null);
+        }
+    }
+
+    /** The number of chunks allocated now (for tests: memory a discard gave back). */
+    synchronized long allocatedChunks() {
+        long k = 0;
+        for (byte[][] dir : dirs) {
+            if (dir != null) {
+                for (byte[] c : dir) {
+                    k += c == null ? 0 : 1;
+                }
+            }
+        }
+        return k;
     }
 
     @Override

@@ -649,12 +649,46 @@ public final class DeviceMapper {
     }
 
     private Errno issue(DmTableEntry en, int index, Buf bp, Buf nb, Buf scratch, long dataOff, int len, long nblk) {
-        nb.setup(bp.flags(), nblk, bp.data(), bp.dataOffset() + (int) dataOff, len);
+        DmTarget target = en.target;
+        if (bp.buffer() != null && !target.buffers()) {
+            return issueBounced(en, index, bp, nb, scratch, dataOff, len, nblk);
+        }
+        nb.setupSlice(bp.flags(), nblk, bp, (int) dataOff, len);
         if (trace != null) {
             traceIssue(en, index, dataOff, len, nblk);
         }
-        DmTarget target = en.target;
         target.strategy(en, nb, scratch, trace, 2);
+        return DmTarget.outcome(nb, len);
+    }
+
+    /** The calling thread's heap copy for targets that take no ByteBuffer bufs. */
+    private static final ThreadLocal<byte[][]> BOUNCE = ThreadLocal.withInitial(() -> new byte[1][0]);
+
+    /**
+     * {@link #issue} for a target that handles only array bufs, with a ByteBuffer buf: the data
+     * goes through a heap array (copied in for a write, out for a read).
+     */
+    private Errno issueBounced(DmTableEntry en, int index, Buf bp, Buf nb, Buf scratch, long dataOff, int len,
+            long nblk) {
+        byte[][] holder = BOUNCE.get();
+        byte[] b = holder[0].length >= len ? holder[0] : (holder[0] = new byte[len]);
+        int at = bp.dataOffset() + (int) dataOff;
+        if (!bp.isRead()) {
+            bp.buffer().get(at, b, 0, len);
+        }
+        nb.setup(bp.flags(), nblk, b, 0, len);
+        if (trace != null) {
+            traceIssue(en, index, dataOff, len, nblk);
+        }
+        holder[0] = new byte[0]; // a nested dmstrategy on this thread gets its own
+        try {
+            en.target.strategy(en, nb, scratch, trace, 2);
+        } finally {
+            holder[0] = b;
+        }
+        if (bp.isRead()) {
+            bp.buffer().put(at, b, 0, len);
+        }
         return DmTarget.outcome(nb, len);
     }
 

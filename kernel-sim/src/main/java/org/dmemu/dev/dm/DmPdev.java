@@ -115,6 +115,20 @@ public final class DmPdev {
         }
     }
 
+    /**
+     * {@code VOP_FDISCARD} on the pdev's vnode, as {@code spec_fdiscard} passes it to the disk's
+     * {@code d_discard}: {@code count} DEV_BSIZE blocks from {@code blkno} (see
+     * {@link Disk#discard}).
+     */
+    public Errno discard(long blkno, long count) {
+        return disk.discard(part, blkno, count);
+    }
+
+    /** The block status of {@code count} blocks from {@code blkno} (see {@link Disk#blockStatus}). */
+    public Errno blockStatus(long blkno, long count, org.dmemu.sys.Extents out) {
+        return disk.blockStatus(part, blkno, count, out);
+    }
+
     /** {@code VOP_IOCTL(pdev_vnode, DIOCCACHESYNC, …)}. */
     public Errno sync() {
         if (disk != null) {

@@ -78,8 +78,8 @@ public final class DmReaders {
 
         /** Drops the references to the last thread's data arrays. */
         void clearBufs() {
-            nb.setup(0, 0, null, 0, 0);
-            scratch.setup(0, 0, null, 0, 0);
+            nb.setup(0, 0, (byte[]) null, 0, 0);
+            scratch.setup(0, 0, (byte[]) null, 0, 0);
             nb.setPriv(null);
             scratch.setPriv(null);
             hint = 0;

@@ -35,6 +35,11 @@ public final class DmTableHead {
     /** {@code cur_active_table}: 0 or 1, flipped by every switch. */
     private int curActive;
 
+    /** The calling thread's free reader slot of this head's registry (null past MAX_STACK levels). */
+    DmReaders.Slot freeSlot() {
+        return readers.free();
+    }
+
     /** A table head whose readers register in {@code readers} (the kernel's). */
     public DmTableHead(DmReaders readers) {
         this.readers = readers;

@@ -1,10 +1,12 @@
 package org.dmemu.dev.dm.target;
 
+import org.dmemu.dev.dm.DmPdev;
 import org.dmemu.dev.dm.DmPdevList;
 import org.dmemu.dev.dm.DmTableEntry;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
 
 /**
@@ -17,7 +19,32 @@ import org.dmemu.sys.Trace;
  * I/O is complete and {@code nb.error()}/{@code nb.resid()} hold the outcome. {@code scratch} is a
  * second reusable buf for targets that split further (striped). No exception, no allocation.
  *
- * <p>Differences from NetBSD: no {@code deps}/{@code upcall} hooks (deps come from {@code pdev_maps}, as in NetBSD 10); no per-target reference count.
+ * <p>Two dmemu hooks serve the NBD server's sparseness (issue 15); NetBSD's {@code dm_target}
+ * has neither, and NetBSD's dm answers {@code d_discard} with {@code nodiscard} (ENODEV):
+ * <ul>
+ * <li>{@link #blockStatus}: "what is in these sectors of the entry?" The target appends to
+ *     {@code out} extents that cover exactly the {@code count} sectors asked for (fewer only when
+ *     {@code out.full()}), with {@link Extents#DATA}, {@link Extents#HOLE},
+ *     {@link Extents#ZERO}. A target that cannot tell says DATA (the default): never claim
+ *     ZERO for sectors that might read otherwise. A target that maps onto pdevs asks them
+ *     ({@link DmPdev#blockStatus}) with the mapped block numbers; a target that transforms
+ *     the data (crypt) says DATA for mapped sectors, one with its own map (snapshot: the COW
+ *     exceptions; mirror: a region in sync) answers from it. Errors are returned, not thrown:
+ *     EINVAL for sectors the target cannot map; the query stops there.</li>
+ * <li>{@link #discard}: "these sectors' contents are no longer needed" ({@code d_discard}).
+ *     NONE means done <em>and</em> the sectors now read as zeros through this target: the NBD
+ *     server's write-zeroes relies on it (dmemu's media guarantee it for their part). ENODEV
+ *     when the target cannot discard or cannot promise zeros (the default, as
+ *     {@code nodiscard}; crypt: a hole of ciphertext decrypts to garbage, so ENODEV unless it
+ *     writes encrypted zeros); another errno on failure (the first error wins; pieces already
+ *     discarded stay discarded). A target passes the discard on to its pdevs with mapped block
+ *     numbers ({@link DmPdev#discard}); it must not discard data it still needs (snapshot
+ *     origin: copy the chunks out first or answer ENODEV; mirror: discard every leg).
+ *     Both hooks run without the ioctl lock, under the table reference of the caller, like
+ *     {@code strategy}, possibly on several threads at once.</li>
+ * </ul>
+ *
+ * <p>Differences from NetBSD: the two hooks above are dmemu's; no {@code deps}/{@code upcall} hooks (deps come from {@code pdev_maps}, as in NetBSD 10); no per-target reference count.
  */
 public interface DmTarget {
     /** {@code name}. */
@@ -105,6 +132,34 @@ public interface DmTarget {
      * <p>Differences from NetBSD: NetBSD has no such hook (dmemu extension).
      */
     default void resume(DmTableEntry entry) {
+    }
+
+    /**
+     * Block status of {@code count} sectors from sector {@code blkno} of the entry (relative to
+     * the entry's start), appended to {@code out}; see the class comment for the contract.
+     * The default: everything is data.
+     */
+    default Errno blockStatus(DmTableEntry entry, long blkno, long count, Extents out) {
+        out.add(count << Buf.DEV_BSHIFT, Extents.DATA);
+        return Errno.NONE;
+    }
+
+    /**
+     * {@code d_discard} of {@code count} sectors from sector {@code blkno} of the entry; see the
+     * class comment. The default: ENODEV ({@code nodiscard}).
+     */
+    default Errno discard(DmTableEntry entry, long blkno, long count) {
+        return Errno.ENODEV;
+    }
+
+    /**
+     * Whether {@code strategy} handles a buf whose data area is a ByteBuffer ({@link Buf#buffer()}),
+     * moving bytes only through the disks, {@link Buf#setupSlice}, {@link Buf#zero} and
+     * {@link Buf#setByte}. The default, false, is always safe: dmstrategy then hands the target a
+     * heap copy of the data area (one more copy per transfer).
+     */
+    default boolean buffers() {
+        return false;
     }
 
     /** {@code max_argc}: 0 = the default {@value org.dmemu.dev.dm.NetbsdDm#DM_MAX_ARGC}. */

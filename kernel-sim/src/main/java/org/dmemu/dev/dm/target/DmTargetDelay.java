@@ -103,6 +103,12 @@ public final class DmTargetDelay implements DmTarget {
         return i.pdev.udevName() + " " + Long.toUnsignedString(i.offset) + " " + i.delay;
     }
 
+    /** Moves bytes only through the disks and Buf's own methods: ByteBuffer bufs pass as they are. */
+    @Override
+    public boolean buffers() {
+        return true;
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         Config c = (Config) entry.config();

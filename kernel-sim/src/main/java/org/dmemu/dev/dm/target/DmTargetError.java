@@ -5,13 +5,15 @@ import org.dmemu.dev.dm.DmTableEntry;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
 
 /**
  * Emulates sys/dev/dm/dm_target_error.c rev 1.29: {@code error} (no params), version 1.0.0.
  * Every I/O fails with EIO. No table/info/sync/secsize hooks.
  *
- * <p>Differences from NetBSD: none.
+ * <p>Differences from NetBSD: the dmemu hooks {@code blockStatus} and {@code discard} (see
+ * {@link DmTarget}); NetBSD's target has neither.
  */
 public final class DmTargetError implements DmTarget {
     @Override
@@ -32,6 +34,12 @@ public final class DmTargetError implements DmTarget {
         }
     }
 
+    /** Moves bytes only through the disks and Buf's own methods: ByteBuffer bufs pass as they are. */
+    @Override
+    public boolean buffers() {
+        return true;
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         if (trace != null) {
@@ -39,5 +47,18 @@ public final class DmTargetError implements DmTarget {
         }
         nb.setError(Errno.EIO);
         nb.setResid(0);
+    }
+
+    /** Data (reads fail; claiming zeros would be wrong). */
+    @Override
+    public Errno blockStatus(DmTableEntry entry, long blkno, long count, Extents out) {
+        out.add(count << Buf.DEV_BSHIFT, Extents.DATA);
+        return Errno.NONE;
+    }
+
+    /** Every I/O fails: so does a discard, with EIO. */
+    @Override
+    public Errno discard(DmTableEntry entry, long blkno, long count) {
+        return Errno.EIO;
     }
 }

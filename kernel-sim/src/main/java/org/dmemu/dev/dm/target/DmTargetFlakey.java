@@ -158,6 +158,12 @@ public final class DmTargetFlakey implements DmTarget {
         return sb.toString();
     }
 
+    /** Moves bytes only through the disks and Buf's own methods: ByteBuffer bufs pass as they are. */
+    @Override
+    public boolean buffers() {
+        return true;
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         Config c = (Config) entry.config();
@@ -180,7 +186,7 @@ public final class DmTargetFlakey implements DmTarget {
                 }
                 if (c.corruptByte > 0 && c.corruptRw == BUF_CMD_WRITE) {
                     if (nb.bcount() >= c.corruptByte && (nb.flags() & c.corruptFlags) == c.corruptFlags) {
-                        nb.data()[nb.dataOffset() + (int) (c.corruptByte - 1)] = (byte) c.corruptValue;
+                        nb.setByte((int) (c.corruptByte - 1), (byte) c.corruptValue);
                     }
                 } else {
                     nb.setError(Errno.EIO);

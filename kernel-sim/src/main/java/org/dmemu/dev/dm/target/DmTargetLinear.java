@@ -6,12 +6,14 @@ import org.dmemu.dev.dm.DmTableEntry;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
 
 /**
  * Emulates sys/dev/dm/dm_target_linear.c rev 1.37: {@code linear DEV OFFSET}, version 1.0.2.
  *
- * <p>Differences from NetBSD: none.
+ * <p>Differences from NetBSD: the dmemu hooks {@code blockStatus} and {@code discard} (see
+ * {@link DmTarget}); NetBSD's target has neither.
  */
 public final class DmTargetLinear implements DmTarget {
     /** {@code target_linear_config}. */
@@ -49,6 +51,12 @@ public final class DmTargetLinear implements DmTarget {
         return c.pdev.udevName() + " " + Long.toUnsignedString(c.offset);
     }
 
+    /** Moves bytes only through the disks and Buf's own methods: ByteBuffer bufs pass as they are. */
+    @Override
+    public boolean buffers() {
+        return true;
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         Config c = (Config) entry.config();
@@ -79,5 +87,19 @@ public final class DmTargetLinear implements DmTarget {
     @Override
     public int secsize(DmTableEntry entry) {
         return entry.config() instanceof Config c ? c.pdev.secsize() : 0;
+    }
+
+    /** The pdev's status at {@code blkno + offset}. */
+    @Override
+    public Errno blockStatus(DmTableEntry entry, long blkno, long count, Extents out) {
+        Config c = (Config) entry.config();
+        return c.pdev.blockStatus(blkno + c.offset, count, out);
+    }
+
+    /** Discards on the pdev at {@code blkno + offset}. */
+    @Override
+    public Errno discard(DmTableEntry entry, long blkno, long count) {
+        Config c = (Config) entry.config();
+        return c.pdev.discard(blkno + c.offset, count);
     }
 }

@@ -6,6 +6,7 @@ import org.dmemu.dev.dm.DmTableEntry;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
 
 /**
@@ -17,6 +18,7 @@ import org.dmemu.sys.Trace;
  * <li>Fewer DEV/OFFSET pairs than COUNT: NetBSD dereferences NULL; here ENOENT.</li>
  * <li>COUNT 0 (e.g. 256, cut to 8 bits) or CHUNK 0: NetBSD divides by zero at the first I/O;
  *     here every I/O fails with EIO.</li>
+ * <li>The dmemu hooks {@code blockStatus} and {@code discard} (see {@link DmTarget}).</li>
  * </ul>
  */
 public final class DmTargetStripe implements DmTarget {
@@ -102,6 +104,12 @@ public final class DmTargetStripe implements DmTarget {
         return new long[] {dev, row * chunk + off, chunk - off};
     }
 
+    /** Moves bytes only through the disks and Buf's own methods: ByteBuffer bufs pass as they are. */
+    @Override
+    public boolean buffers() {
+        return true;
+    }
+
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         Config c = (Config) entry.config();
@@ -134,7 +142,7 @@ public final class DmTargetStripe implements DmTarget {
             long left = (chunk - off) * 512;
             int n = (left > 0 && left < len - done) ? (int) left : len - done;
             long devblk = row * chunk + off + c.offsets[dev];
-            scratch.setup(nb.flags(), devblk, nb.data(), nb.dataOffset() + done, n);
+            scratch.setupSlice(nb.flags(), devblk, nb, done, n);
             if (trace != null) {
                 trace(trace, depth, c, blkno, dev, devblk, n);
             }
@@ -187,5 +195,51 @@ public final class DmTargetStripe implements DmTarget {
             }
         }
         return s;
+    }
+
+    /**
+     * Chunk by chunk ({@link #mapSector}), each piece asked of its stripe's pdev. A zero stripe
+     * count or chunk size (where strategy fails with EIO) reports data.
+     */
+    @Override
+    public Errno blockStatus(DmTableEntry entry, long blkno, long count, Extents out) {
+        Config c = (Config) entry.config();
+        if (c.count == 0 || c.chunk == 0) {
+            out.add(count << Buf.DEV_BSHIFT, Extents.DATA);
+            return Errno.NONE;
+        }
+        while (count > 0 && !out.full()) {
+            long[] m = mapSector(blkno, c.count, c.chunk);
+            int dev = (int) m[0];
+            long n = Long.compareUnsigned(m[2], count) < 0 ? m[2] : count;
+            Errno e = c.pdevs[dev].blockStatus(m[1] + c.offsets[dev], n, out);
+            if (e != Errno.NONE) {
+                return e;
+            }
+            blkno += n;
+            count -= n;
+        }
+        return Errno.NONE;
+    }
+
+    /** Chunk by chunk, each piece discarded on its stripe's pdev; the first error ends it. */
+    @Override
+    public Errno discard(DmTableEntry entry, long blkno, long count) {
+        Config c = (Config) entry.config();
+        if (c.count == 0 || c.chunk == 0) {
+            return Errno.EIO;
+        }
+        while (count > 0) {
+            long[] m = mapSector(blkno, c.count, c.chunk);
+            int dev = (int) m[0];
+            long n = Long.compareUnsigned(m[2], count) < 0 ? m[2] : count;
+            Errno e = c.pdevs[dev].discard(m[1] + c.offsets[dev], n);
+            if (e != Errno.NONE) {
+                return e;
+            }
+            blkno += n;
+            count -= n;
+        }
+        return Errno.NONE;
     }
 }
