@@ -18,6 +18,9 @@ import org.dmemu.conform.ControlTap;
 import org.dmemu.conform.ReplayRecorder;
 import org.dmemu.kern.DiskSpec;
 import org.dmemu.kern.KernelConfig;
+import org.dmemu.web.HttpAddress;
+import org.dmemu.web.TraceTap;
+import org.dmemu.web.WebView;
 import org.dmemu.kern.KernelOptions;
 
 /**
@@ -44,7 +47,7 @@ public final class Serve {
     }
 
     static final String USAGE = "usage: dmemu serve [--state DIR] [--control PATH] [--nbd-tcp [ADDR:]PORT] "
-            + "[--no-discard] [--record FILE] " + KernelOptions.SYNOPSIS;
+            + "[--no-discard] [--record FILE] [--http [ADDR:]PORT] " + KernelOptions.SYNOPSIS;
 
     /** What {@code serve --help} prints after the usage line (then the kernel options' help). */
     static final String HELP = """
@@ -61,6 +64,9 @@ public final class Serve {
                                      authentication, so anyone who can connect can read and write
               --no-discard           no NBD trim; write-zeroes writes zeros instead of punching holes
               --record FILE          append every control request to FILE in the replay format
+              --http [ADDR:]PORT     serve the live view of the kernel (docs/web.md): a page with a
+                                     random token in its URL; loopback unless ADDR; PORT 0 picks
+                                     a free port
             Restarting: dm devices live in the emulated kernel's memory and are gone after a
             restart, exactly as after a NetBSD reboot; the disk images keep their data, so
             create, reload and resume the devices again.
@@ -68,7 +74,7 @@ public final class Serve {
 
     /** Parsed command line: the daemon's options and the kernel's ({@code nbdTcp} null: no TCP). */
     record Options(Path state, KernelOptions kernel, Path control, InetSocketAddress nbdTcp, boolean noDiscard,
-                   Path record) {
+                   Path record, HttpAddress http) {
         List<DiskSpec> disks() {
             return kernel.disks();
         }
@@ -104,6 +110,7 @@ public final class Serve {
         Path record = null;
         InetSocketAddress tcp = null;
         boolean noDiscard = false;
+        HttpAddress http = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             int n;
@@ -122,6 +129,7 @@ public final class Serve {
                 case "--record" -> record = Path.of(value(args, ++i, a));
                 case "--no-discard" -> noDiscard = true;
                 case "--nbd-tcp" -> tcp = parseTcp(value(args, ++i, a));
+                case "--http" -> http = parseHttp(value(args, ++i, a));
                 default -> {
                     if (a.startsWith("--nbd-tcp=")) {
                         tcp = parseTcp(a.substring("--nbd-tcp=".length()));
@@ -132,7 +140,15 @@ public final class Serve {
             }
         }
         return new Options(state, kernel, control != null ? control : state.resolve("control"), tcp, noDiscard,
-                record);
+                record, http);
+    }
+
+    private static HttpAddress parseHttp(String v) throws UsageException {
+        try {
+            return HttpAddress.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** {@code PORT}, {@code ADDR:PORT} or {@code [IPV6]:PORT}; the address defaults to 127.0.0.1. */
@@ -227,10 +243,11 @@ public final class Serve {
     }
 
     /** A booted daemon with the locks it holds; {@link #close()} stops it and releases them. */
-    record Running(ServeDaemon daemon, FileLock stateLock, List<FileLock> imageLocks, ReplayRecorder recorder)
-            implements AutoCloseable {
+    record Running(ServeDaemon daemon, FileLock stateLock, List<FileLock> imageLocks, ReplayRecorder recorder,
+                   WebView web) implements AutoCloseable {
         @Override
         public void close() {
+            closeQuietly(web);
             daemon.close();
             closeQuietly(recorder);
             StateDir.release(imageLocks);
@@ -249,7 +266,8 @@ public final class Serve {
         ServerSocketChannel tcp = null;
         boolean[] fresh = new boolean[1];
         ReplayRecorder recorder = null;
-        ServeDaemon d;
+        ServeDaemon d = null;
+        WebView web = null;
         try {
             Path state = StateDir.check(o.state(), fresh);
             stateLock = StateDir.lock(state);
@@ -274,6 +292,13 @@ public final class Serve {
                         + (s.secsize() != 512 ? " secsize " + s.secsize() : ""));
             }
             KernelConfig config = o.kernel().config(disks, err);
+            TraceTap traceTap = null;
+            if (o.http() != null) {
+                // the view reads the kernel's trace; --trace still prints it on stderr
+                traceTap = new TraceTap(config.trace(), 4000);
+                config = new KernelConfig(config.disks(), config.extraTargets(), config.strictErrno(),
+                        config.strictOffsets(), traceTap.stream());
+            }
             if (o.record() != null) {
                 recorder = ReplayRecorder.open(o.record(), "kernel " + describe(config));
                 out.println("dmemu serve: recording control requests to " + o.record());
@@ -281,8 +306,18 @@ public final class Serve {
             ControlTap tap = recorder == null && !o.kernel().lint() ? null
                     : new ControlTap(recorder, o.kernel().lint(), err);
             d = ServeDaemon.start(config, o.control(), state.resolve("nbd.sock"), tcp, !o.noDiscard(), tap, err);
+            if (o.http() != null) {
+                web = startWeb(d, traceTap, o.http());
+                String warn = o.http().warning("dmemu serve");
+                if (warn != null) {
+                    err.println(warn);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             err.println("dmemu serve: " + message(e));
+            if (d != null) {
+                d.close();
+            }
             closeQuietly(recorder);
             closeQuietly(tcp);
             StateDir.release(imageLocks);
@@ -295,8 +330,22 @@ public final class Serve {
             return null;
         }
         d.describe(out);
+        if (web != null) {
+            out.println("dmemu serve: http " + web.url());
+        }
         out.flush();
-        return new Running(d, stateLock, imageLocks, recorder);
+        return new Running(d, stateLock, imageLocks, recorder, web);
+    }
+
+    /** The live view; a taken port is one line naming the address and the option. */
+    private static WebView startWeb(ServeDaemon d, TraceTap traceTap, HttpAddress http) throws IOException {
+        try {
+            return WebView.start(d.kernel(), traceTap, http.address(), http.port());
+        } catch (BindException e) {
+            throw new StateDir.Refused("cannot serve the web view on " + NbdServer.hostPort(
+                    new InetSocketAddress(http.address(), http.port())) + ": " + e.getMessage()
+                    + " (choose another with --http [ADDR:]PORT)");
+        }
     }
 
     /** Binds the NBD TCP port; a taken port is one line naming the address and the option. */
