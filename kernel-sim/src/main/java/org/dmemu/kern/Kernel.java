@@ -354,18 +354,8 @@ public final class Kernel implements AutoCloseable {
 
         @Override
         public Errno blockStatus(long offset, long length, Extents out) {
-            long first = offset >> Buf.DEV_BSHIFT;
-            long last = (offset + length + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
-            Extents whole = new Extents(1 << 16);
-            Errno e = DmBlockOps.blockStatus(dev, first, last - first, whole);
-            if (e != Errno.NONE) {
-                return e;
-            }
-            whole.clip(offset - (first << Buf.DEV_BSHIFT), length);
-            for (int i = 0; i < whole.count(); i++) {
-                out.add(whole.length(i), whole.flags(i));
-            }
-            return Errno.NONE;
+            return byteStatus(offset, length, out,
+                    (first, count, whole) -> DmBlockOps.blockStatus(dev, first, count, whole));
         }
 
         @Override
@@ -447,18 +437,8 @@ public final class Kernel implements AutoCloseable {
 
         @Override
         public Errno blockStatus(long offset, long length, Extents out) {
-            long first = offset >> Buf.DEV_BSHIFT;
-            long last = (offset + length + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
-            Extents whole = new Extents(1 << 16);
-            Errno e = disk.blockStatus(part, first, last - first, whole);
-            if (e != Errno.NONE) {
-                return e;
-            }
-            whole.clip(offset - (first << Buf.DEV_BSHIFT), length);
-            for (int i = 0; i < whole.count(); i++) {
-                out.add(whole.length(i), whole.flags(i));
-            }
-            return Errno.NONE;
+            return byteStatus(offset, length, out,
+                    (first, count, whole) -> disk.blockStatus(part, first, count, whole));
         }
 
         @Override
@@ -468,5 +448,29 @@ public final class Kernel implements AutoCloseable {
                 specfs.close(rdev, blk, () -> { });
             }
         }
+    }
+
+    /** A block-status query in whole sectors ({@code first}, {@code count}). */
+    private interface SectorStatus {
+        Errno query(long first, long count, Extents out);
+    }
+
+    /**
+     * A byte-range block status through a sector-granular query: the sectors covering
+     * {@code [offset, offset + length)} are asked, and the answer is clipped to the byte range.
+     */
+    private static Errno byteStatus(long offset, long length, Extents out, SectorStatus q) {
+        long first = offset >> Buf.DEV_BSHIFT;
+        long last = (offset + length + Buf.DEV_BSIZE - 1) >> Buf.DEV_BSHIFT;
+        Extents whole = new Extents(1 << 16);
+        Errno e = q.query(first, last - first, whole);
+        if (e != Errno.NONE) {
+            return e;
+        }
+        whole.clip(offset - (first << Buf.DEV_BSHIFT), length);
+        for (int i = 0; i < whole.count(); i++) {
+            out.add(whole.length(i), whole.flags(i));
+        }
+        return Errno.NONE;
     }
 }

@@ -138,6 +138,30 @@ public final class DmPdev {
         return Errno.NONE;
     }
 
+    /**
+     * The sync hook of a target over several components: DIOCCACHESYNC on each, in order; the
+     * first failure is the answer (every component is still synced).
+     */
+    public static Errno syncAll(Iterable<DmPdev> pdevs) {
+        Errno r = Errno.NONE;
+        for (DmPdev p : pdevs) {
+            Errno e = p.sync();
+            if (r == Errno.NONE) {
+                r = e;
+            }
+        }
+        return r;
+    }
+
+    /** The secsize hook of a target over several components: the largest component sector size. */
+    public static int maxSecsize(Iterable<DmPdev> pdevs) {
+        int s = 0;
+        for (DmPdev p : pdevs) {
+            s = Math.max(s, p.secsize());
+        }
+        return s;
+    }
+
     /** {@code vn_close(pdev_vnode, FREAD | FWRITE, …)}. */
     void close() {
         vnClose.run();

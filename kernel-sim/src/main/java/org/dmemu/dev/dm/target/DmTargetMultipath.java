@@ -373,14 +373,7 @@ public final class DmTargetMultipath implements DmTarget {
 
     @Override
     public Errno sync(DmTableEntry entry) {
-        Errno r = Errno.NONE;
-        for (DmPdev p : ((Config) entry.config()).pdevs()) {
-            Errno e = p.sync();
-            if (r == Errno.NONE) {
-                r = e;
-            }
-        }
-        return r;
+        return DmPdev.syncAll(((Config) entry.config()).pdevs());
     }
 
     @Override
@@ -395,12 +388,6 @@ public final class DmTargetMultipath implements DmTarget {
 
     @Override
     public int secsize(DmTableEntry entry) {
-        int s = 0;
-        if (entry.config() instanceof Config c) {
-            for (DmPdev p : c.pdevs()) {
-                s = Math.max(s, p.secsize());
-            }
-        }
-        return s;
+        return entry.config() instanceof Config c ? DmPdev.maxSecsize(c.pdevs()) : 0;
     }
 }
