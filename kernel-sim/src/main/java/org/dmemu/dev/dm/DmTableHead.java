@@ -85,12 +85,6 @@ public final class DmTableHead {
         return readers.readers(active.id);
     }
 
-    /** The old name of {@link #readerCount()}; kept until every branch uses the new one. */
-    @Deprecated
-    public long ioCnt() {
-        return readerCount();
-    }
-
     /**
      * {@code dm_table_switch_tables}: the inactive slot becomes active and the old active table
      * becomes the inactive one. Does not wait: the old table's readers are waited for when it is
