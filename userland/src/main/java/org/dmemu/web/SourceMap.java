@@ -50,7 +50,24 @@ final class SourceMap {
             Map.entry("wdstrategy", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/ata/wd.c")),
             Map.entry("sdstrategy", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/scsipi/sd.c")),
             Map.entry("ldstrategy", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/ld.c")),
-            Map.entry("vndstrategy", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/vnd.c")));
+            Map.entry("vndstrategy", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/vnd.c")),
+            Map.entry("dk_discard", new Source("org.dmemu.dev.disk.Disk#discard", "sys/dev/dksubr.c")),
+            Map.entry("dm_detach", new Source(DM + "ioctl.DmDevRemoveIoctl", "sys/dev/dm/device-mapper.c")),
+            // extensions: the C they follow is not NetBSD's
+            Map.entry("dm_message_ioctl", new Source(DM + "ioctl.DmTargetMsgIoctl",
+                    "not in NetBSD; DragonFly sys/dev/disk/dm/dm_ioctl.c")),
+            Map.entry("multipath_message", new Source(DM + "target.DmTargetMultipath",
+                    "not in NetBSD; Linux drivers/md/dm-mpath.c")),
+            Map.entry("dm_target_multipath_strategy", new Source(DM + "target.DmTargetMultipath",
+                    "not in NetBSD; Linux drivers/md/dm-mpath.c")),
+            Map.entry("dm_target_mirror_strategy", new Source(DM + "target.DmTargetMirror",
+                    "NetBSD has a stub only; Linux drivers/md/dm-raid1.c")),
+            Map.entry("dm_target_snapshot_strategy", new Source(DM + "target.DmTargetSnapshot",
+                    "NetBSD has a stub only; Linux drivers/md/dm-snap.c")),
+            Map.entry("dm_target_snapshot_origin_strategy", new Source(DM + "target.DmTargetSnapshotOrigin",
+                    "NetBSD has a stub only; Linux drivers/md/dm-snap.c")),
+            Map.entry("dm_target_crypt_strategy", new Source(DM + "target.DmTargetCrypt",
+                    "not in NetBSD (cgd instead); DragonFly sys/dev/disk/dm/crypt/dm_target_crypt.c")));
 
     private SourceMap() {
     }
@@ -89,11 +106,11 @@ final class SourceMap {
                     "biodone" -> {
                 return "dmstrategy";
             }
-            case "bounds_check", "readdisklabel", "dk_ioctl" -> {
+            case "bounds_check", "readdisklabel", "dk_ioctl", "dk_discard" -> {
                 return "disk";
             }
             default -> {
-                if (function.startsWith("dm_target_")) {
+                if (function.startsWith("dm_target_") || function.equals("multipath_message")) {
                     return "target";
                 }
                 if (function.startsWith("dm_") && function.endsWith("_ioctl")) {

@@ -77,6 +77,16 @@ public final class TraceTap extends OutputStream {
                 echo.flush();
             }
         }
+        // a background thread's lines carry its label first ("[kmirrord] "): kept in the text,
+        // skipped for the depth and the function
+        String label = "";
+        if (line.startsWith("[")) {
+            int end = line.indexOf("] ");
+            if (end > 0) {
+                label = line.substring(0, end + 2);
+                line = line.substring(end + 2);
+            }
+        }
         int spaces = 0;
         while (spaces < line.length() && line.charAt(spaces) == ' ') {
             spaces++;
@@ -91,7 +101,7 @@ public final class TraceTap extends OutputStream {
             if (depth == 0) {
                 request++;
             }
-            ring.addLast(new TraceEvent(++seq, request, depth, fn, SourceMap.lane(fn), text));
+            ring.addLast(new TraceEvent(++seq, request, depth, fn, SourceMap.lane(fn), label + text));
             while (ring.size() > capacity) {
                 ring.removeFirst();
             }
