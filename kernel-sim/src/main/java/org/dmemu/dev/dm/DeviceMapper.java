@@ -1,9 +1,7 @@
 package org.dmemu.dev.dm;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.dmemu.dev.disk.Dkio;
 import org.dmemu.dev.dm.ioctl.DmIoctlUtil;
 import org.dmemu.dev.dm.target.DmTarget;
 import org.dmemu.dev.dm.target.DmTargetList;
@@ -19,7 +17,7 @@ import org.dmemu.sys.Trace;
 /**
  * Emulates sys/dev/dm/device-mapper.c rev 1.64: {@code dmioctl} (with {@code dm_check_version}
  * and {@code dm_cmd_to_fun}), {@code disk_ioctl_switch}, {@code dmstrategy}, {@code dmsize},
- * {@code dmopen}/{@code dmclose} and {@code dmgetproperties}.
+ * {@code dmopen}/{@code dmclose}; the disk ioctls and {@code dmgetproperties} are in {@link DmDiskIoctl}.
  *
  * <p>{@code dmioctl} always copies the (mutated) request dictionary out and returns the copy-out
  * status: a version mismatch, an unknown command, a privilege refusal or a handler error is
@@ -235,7 +233,7 @@ public final class DeviceMapper {
         return new IoctlResult(0, out);
     }
 
-    private static String name(int errno) {
+    static String name(int errno) {
         Errno e = Errno.of(errno);
         return e == null ? Integer.toString(errno) : e.name();
     }
@@ -303,72 +301,10 @@ public final class DeviceMapper {
     // ------------------------------------------------------------------ disk ioctls
 
     /**
-     * {@code disk_ioctl_switch(dev, cmd, data)} for a dm minor &gt; 0: the five disk ioctls dm
-     * answers; ENOTTY for anything else (the caller then tries NETBSD_DM_IOCTL).
+     * {@code disk_ioctl_switch(dev, cmd, data)} for a dm minor &gt; 0 ({@link DmDiskIoctl}).
      */
     public IoctlResult diskIoctlSwitch(long minor, long cmd, byte[] data) {
-        boolean ours = cmd == Dkio.DIOCGWEDGEINFO || cmd == Dkio.DIOCGDISKINFO || cmd == Dkio.DIOCCACHESYNC
-                || cmd == Dkio.DIOCGSECTORSIZE || cmd == Dkio.DIOCGMEDIASIZE;
-        if (!ours) {
-            return new IoctlResult(Errno.ENOTTY.number(), new byte[0]);
-        }
-        DmDev syncAfterUnlock;
-        synchronized (lock) {
-            DmDev dmv = devs.byMinor(minor);
-            if (dmv == null) {
-                trace(1, "disk_ioctl_switch: no device with minor " + minor + " -> ENODEV");
-                return new IoctlResult(Errno.ENODEV.number(), new byte[0]);
-            }
-            byte[] arg = data == null ? new byte[0] : data;
-            if (cmd == Dkio.DIOCGWEDGEINFO) {
-                byte[] w = new byte[Dkio.DKWEDGE_INFO_SIZE];
-                byte[] nm = dmv.name.getBytes(StandardCharsets.ISO_8859_1);
-                System.arraycopy(nm, 0, w, 0, Math.min(15, nm.length));
-                System.arraycopy(nm, 0, w, 16, Math.min(127, nm.length));
-                System.arraycopy(nm, 0, w, 144, Math.min(15, nm.length));
-                Dkio.putLE(w, 160, 8, 0);
-                Dkio.putLE(w, 168, 8, dmv.tableHead.disksize()[1]);
-                byte[] ffs = "ffs".getBytes(StandardCharsets.US_ASCII);
-                System.arraycopy(ffs, 0, w, 176, ffs.length);
-                trace(1, "disk_ioctl_switch: DIOCGWEDGEINFO " + dmv.name);
-                System.arraycopy(w, 0, arg, 0, Math.min(arg.length, w.length));
-                return new IoctlResult(0, w);
-            } else if (cmd == Dkio.DIOCGDISKINFO) {
-                if (dmv.dkInfo == null) {
-                    trace(1, "disk_ioctl_switch: DIOCGDISKINFO: no dk_info -> ENOTSUP");
-                    return new IoctlResult(Errno.ENOTSUP.number(), new byte[0]);
-                }
-                byte[] out;
-                try {
-                    out = PropKern.copyoutIoctl(cmd, dmv.dkInfo);
-                } catch (PropKern.PropKernException e) {
-                    // disk_ioctl returns prop_dictionary_copyout_ioctl's error
-                    trace(1, "disk_ioctl_switch: DIOCGDISKINFO: copyout: " + name(e.errno()));
-                    return new IoctlResult(e.errno(), new byte[0]);
-                }
-                trace(1, "disk_ioctl_switch: DIOCGDISKINFO");
-                return new IoctlResult(0, out);
-            } else if (cmd == Dkio.DIOCCACHESYNC) {
-                trace(1, "disk_ioctl_switch: DIOCCACHESYNC: sync every active entry");
-                syncAfterUnlock = dmv;
-            } else if (cmd == Dkio.DIOCGSECTORSIZE) {
-                long secsize = dmv.tableHead.disksize()[0];
-                byte[] out = new byte[4];
-                Dkio.putLE(out, 0, 4, secsize);
-                System.arraycopy(out, 0, arg, 0, Math.min(arg.length, 4));
-                trace(1, "disk_ioctl_switch: DIOCGSECTORSIZE " + secsize);
-                return new IoctlResult(0, out);
-            } else {
-                long[] ds = dmv.tableHead.disksize();
-                byte[] out = new byte[8];
-                Dkio.putLE(out, 0, 8, ds[0] * ds[1]);
-                System.arraycopy(out, 0, arg, 0, Math.min(arg.length, 8));
-                trace(1, "disk_ioctl_switch: DIOCGMEDIASIZE " + ds[0] * ds[1]);
-                return new IoctlResult(0, out);
-            }
-        }
-        cacheSync(syncAfterUnlock);
-        return new IoctlResult(0, new byte[0]);
+        return DmDiskIoctl.diskIoctlSwitch(this, minor, cmd, data);
     }
 
     /**
@@ -398,27 +334,7 @@ public final class DeviceMapper {
 
     /** {@code dmgetproperties}: rebuilds {@code dk_info} from the active table (resume). */
     public void getProperties(DmDev dmv) {
-        long[] ds = dmv.tableHead.disksize();
-        long secsize = ds[0] == 0 ? 512 : ds[0];
-        long numsec = ds[1];
-        // disk_set_info: dk_blkshift = DK_BSIZE2BLKSHIFT(dg_secsize), a 0 size counting as DEV_BSIZE
-        dmv.blkshift = Math.max(0, Long.numberOfTrailingZeros(Math.max(1, secsize / Buf.DEV_BSIZE)));
-        if (numsec == 0) {
-            return;
-        }
-        PropDictionary geom = new PropDictionary();
-        geom.setUint64("sectors-per-unit", numsec);
-        geom.setUint32("sector-size", secsize);
-        geom.setUint32("sectors-per-track", 32);
-        geom.setUint32("tracks-per-cylinder", 64);
-        long cyl = numsec / (64 * 32);
-        if (cyl != 0) {
-            geom.setUint64("cylinders-per-unit", cyl);
-        }
-        PropDictionary info = new PropDictionary();
-        info.set("geometry", geom);
-        info.setString("type", "ESDI");
-        dmv.dkInfo = info;
+        DmDiskIoctl.getProperties(dmv);
     }
 
     /**
