@@ -101,6 +101,13 @@ public final class DmPdevList {
         return null;
     }
 
+    /** {@link #release} of every component of a target over several (its destroy hook). */
+    public void releaseAll(Iterable<DmPdev> ps) {
+        for (DmPdev p : ps) {
+            release(p);
+        }
+    }
+
     /**
      * {@code dm_pdev_decr(pdev)}: drops one reference; the last one unlinks the pdev and closes
      * its device ({@code dm_pdev_rem}: {@code vn_close}, which runs the driver's close when it

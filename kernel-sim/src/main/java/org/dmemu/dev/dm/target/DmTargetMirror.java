@@ -385,9 +385,7 @@ public final class DmTargetMirror implements DmTarget {
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
             c.ms().stopResync();
-            for (DmPdev p : c.pdevs()) {
-                pdevs.release(p);
-            }
+            pdevs.releaseAll(c.pdevs());
         }
     }
 

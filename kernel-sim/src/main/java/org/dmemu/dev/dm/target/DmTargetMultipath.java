@@ -380,9 +380,7 @@ public final class DmTargetMultipath implements DmTarget {
     public void destroy(DmPdevList pdevs, DmTableEntry entry) {
         if (entry.config() instanceof Config c) {
             c.m().presuspend();
-            for (DmPdev p : c.pdevs()) {
-                pdevs.release(p);
-            }
+            pdevs.releaseAll(c.pdevs());
         }
     }
 
