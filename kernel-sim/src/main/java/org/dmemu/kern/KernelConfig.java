@@ -1,6 +1,7 @@
 package org.dmemu.kern;
 
-import java.io.PrintStream;
+import org.dmemu.sys.TraceListener;
+
 import java.util.List;
 import java.util.Set;
 
@@ -14,10 +15,11 @@ import java.util.Set;
  *                      of NetBSD's copyout status ({@code --strict-errno})
  * @param strictOffsets refuse table loads whose component range covers a disk's label area
  *                      ({@code --strict-offsets})
- * @param trace         where the teaching trace goes ({@code --trace}), or null when off
+ * @param trace         who gets the teaching trace's steps ({@code --trace}: a {@link org.dmemu.sys.TraceText}),
+ *                      or null when nobody listens
  */
 public record KernelConfig(List<DiskSpec> disks, Set<String> extraTargets, boolean strictErrno,
-                           boolean strictOffsets, PrintStream trace) {
+                           boolean strictOffsets, TraceListener trace) {
     public KernelConfig {
         disks = List.copyOf(disks);
         extraTargets = Set.copyOf(extraTargets);

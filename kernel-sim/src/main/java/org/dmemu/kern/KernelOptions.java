@@ -1,5 +1,7 @@
 package org.dmemu.kern;
 
+import org.dmemu.sys.TraceText;
+
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -148,6 +150,6 @@ public final class KernelOptions {
      */
     public KernelConfig config(List<DiskSpec> defaultDisks, PrintStream traceOut) {
         return new KernelConfig(disks.isEmpty() ? defaultDisks : disks, targets, strictErrno, strictOffsets,
-                trace ? traceOut : null);
+                trace ? new TraceText(traceOut) : null);
     }
 }

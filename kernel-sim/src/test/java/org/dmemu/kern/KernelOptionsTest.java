@@ -1,9 +1,13 @@
 package org.dmemu.kern;
 
+import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
@@ -28,11 +32,14 @@ class KernelOptionsTest {
         assertEquals(List.of(new DiskSpec("sd0", "mem:1M", 4096), new DiskSpec("wd2", "mem:2M", 512)), o.disks());
         assertEquals(Set.of("delay", "flakey"), o.targets());
         assertTrue(o.strictErrno() && o.strictOffsets() && o.trace() && o.lint());
-        PrintStream ps = new PrintStream(new ByteArrayOutputStream());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         KernelConfig c = o.config(List.of(new DiskSpec("wd0", "mem:1M", 512)), ps);
         assertEquals(o.disks(), c.disks());
         assertTrue(c.strictErrno() && c.strictOffsets());
-        assertSame(ps, c.trace());
+        // --trace: the steps are printed as text on the stream given
+        new Trace(c.trace()).emit(1, TracePoint.of("dmioctl", "dmioctl {path}"), "/dev/mapper/control");
+        assertEquals("  dmioctl /dev/mapper/control" + System.lineSeparator(), bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test

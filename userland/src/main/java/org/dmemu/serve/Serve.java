@@ -297,7 +297,7 @@ public final class Serve {
                 // the view reads the kernel's trace; --trace still prints it on stderr
                 traceTap = new TraceTap(config.trace(), 4000);
                 config = new KernelConfig(config.disks(), config.extraTargets(), config.strictErrno(),
-                        config.strictOffsets(), traceTap.stream());
+                        config.strictOffsets(), traceTap);
             }
             if (o.record() != null) {
                 recorder = ReplayRecorder.open(o.record(), "kernel " + describe(config));

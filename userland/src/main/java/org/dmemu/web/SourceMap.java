@@ -1,6 +1,5 @@
 package org.dmemu.web;
 
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -125,26 +124,6 @@ final class SourceMap {
                 return "dm core";
             }
         }
-    }
-
-    /**
-     * The function a trace line is named after: its first word without a trailing colon, except
-     * the per-entry line of dmstrategy ({@code entry 0 (...): nestiobuf_setup ...}), which is a
-     * {@code nestiobuf_setup} step.
-     */
-    static String functionOf(String text) {
-        if (text.startsWith("entry ") && text.contains("nestiobuf_setup")) {
-            return "nestiobuf_setup";
-        }
-        int end = 0;
-        while (end < text.length()) {
-            char c = text.charAt(end);
-            if (c == ' ' || c == ':') {
-                break;
-            }
-            end++;
-        }
-        return text.substring(0, end).toLowerCase(Locale.ROOT);
     }
 
     private static String camel(String snake) {

@@ -77,11 +77,11 @@ public final class WebReplay {
             err.println("dmemu replay: " + file + ": " + reason(e));
             return 2;
         }
-        TraceTap tap = new TraceTap(kopts.trace() ? err : null, 4000);
         KernelConfig k0 = kopts.config(List.of(new DiskSpec("wd0", "mem:64M", 512),
-                new DiskSpec("wd1", "mem:64M", 512)), null);
+                new DiskSpec("wd1", "mem:64M", 512)), err);
+        TraceTap tap = new TraceTap(k0.trace(), 4000); // k0.trace(): --trace's text on err, or null
         KernelConfig cfg = new KernelConfig(k0.disks(), k0.extraTargets(), k0.strictErrno(), k0.strictOffsets(),
-                tap.stream());
+                tap);
         try (Kernel k = Kernel.boot(cfg); WebView view = WebView.start(k, tap, http.address(), http.port())) {
             try {
                 view.loadLesson(Path.of(file).getFileName().toString(), input, k);

@@ -66,7 +66,7 @@ public final class WebView implements AutoCloseable {
     }
 
     /**
-     * Starts the view of {@code kernel}, whose trace stream must be {@code tap.stream()}.
+     * Starts the view of {@code kernel}, whose trace listener must be {@code tap}.
      *
      * @param bind the address to listen on (loopback unless the user asked otherwise)
      * @param port the port, 0 for a free one
@@ -204,9 +204,9 @@ public final class WebView implements AutoCloseable {
         }
     }
 
-    private static String events(List<TraceEvent> list) {
+    private static String events(List<TraceStep> list) {
         Json j = new Json().beginArray();
-        for (TraceEvent e : list) {
+        for (TraceStep e : list) {
             e.toJson(j);
         }
         return j.endArray().toString();
@@ -224,12 +224,12 @@ public final class WebView implements AutoCloseable {
             OutputStream out = ex.getResponseBody();
             long last = after;
             while (!closing) {
-                List<TraceEvent> batch = tap.await(last, 15_000);
+                List<TraceStep> batch = tap.await(last, 15_000);
                 StringBuilder sb = new StringBuilder();
                 if (batch.isEmpty()) {
                     sb.append(": keep-alive\n\n");
                 }
-                for (TraceEvent e : batch) {
+                for (TraceStep e : batch) {
                     Json j = new Json();
                     e.toJson(j);
                     sb.append("id: ").append(e.seq()).append("\ndata: ").append(j).append("\n\n");

@@ -54,7 +54,7 @@ class WebBrowserTest {
         Tools.require("chromedriver");
         tap = new TraceTap(null, 2000);
         kernel = Kernel.boot(new KernelConfig(List.of(new DiskSpec("wd0", "mem:64M", 512),
-                new DiskSpec("wd1", "mem:64M", 512)), Set.of(), false, false, tap.stream()));
+                new DiskSpec("wd1", "mem:64M", 512)), Set.of(), false, false, tap));
         view = WebView.start(kernel, tap, InetAddress.getLoopbackAddress(), 0);
         profile = Files.createTempDirectory("dmemu-chromium");
         ChromeOptions o = new ChromeOptions();

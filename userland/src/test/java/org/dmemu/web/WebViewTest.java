@@ -46,7 +46,7 @@ class WebViewTest {
     void start() throws Exception {
         tap = new TraceTap(null, 1000);
         kernel = Kernel.boot(new KernelConfig(List.of(new DiskSpec("wd0", "mem:64M", 512),
-                new DiskSpec("wd1", "mem:64M", 512)), Set.of(), false, false, tap.stream()));
+                new DiskSpec("wd1", "mem:64M", 512)), Set.of(), false, false, tap));
         view = WebView.start(kernel, tap, InetAddress.getLoopbackAddress(), 0);
         String url = view.url();
         base = url.substring(0, url.indexOf("/?token="));

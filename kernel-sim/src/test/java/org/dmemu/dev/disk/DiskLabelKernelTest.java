@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.dmemu.dev.dm.NetbsdDm;
+import org.dmemu.sys.TraceText;
 import org.dmemu.disklabel.DiskIoctls;
 import org.dmemu.disklabel.Disklabel;
 import org.dmemu.disklabel.DisklabelCodec;
@@ -80,7 +81,7 @@ class DiskLabelKernelTest {
     private void boot(boolean strictErrno, boolean strictOffsets) throws Exception {
         Path img = image();
         k = Kernel.boot(new KernelConfig(List.of(new DiskSpec("wd1", "file:" + img, 512)), Set.of(),
-                strictErrno, strictOffsets, new PrintStream(traceBytes, true, StandardCharsets.UTF_8)));
+                strictErrno, strictOffsets, new TraceText(new PrintStream(traceBytes, true, StandardCharsets.UTF_8))));
     }
 
     @AfterEach

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.dmemu.dev.dm.DmTableEntry;
+import org.dmemu.sys.TraceText;
 import org.dmemu.dev.dm.DmTestSupport;
 import org.dmemu.kern.DiskSpec;
 import org.dmemu.kern.Kernel;
@@ -175,7 +176,7 @@ class DmTargetCryptTest {
     void keyNeverInTrace_wipedOnDestroy() throws IOException {
         ByteArrayOutputStream trace = new ByteArrayOutputStream();
         Kernel k = Kernel.boot(new KernelConfig(List.of(new DiskSpec("wd1", "mem:8M", 512)), Set.of("crypt"), false, false,
-                new PrintStream(trace, true, StandardCharsets.UTF_8)));
+                new TraceText(new PrintStream(trace, true, StandardCharsets.UTF_8))));
         try (DmTestSupport t = new DmTestSupport(k)) {
             t.up("a", line(0, 64, "crypt", "aes-xts-plain64 " + KEY64 + " 0 /dev/wd1a 0"));
             t.io("/dev/mapper/a", true, 0, new byte[4096]);
