@@ -20,7 +20,7 @@ import java.util.List;
  * <li>{@code {name:u}}: a long as an unsigned decimal; {@code {name:x}}: a number in hex
  *     (without {@code 0x}); {@code {name:q}}: a string in double quotes, or {@code (none)};</li>
  * <li>{@code {name?then}} and {@code {name?then|else}}: {@code then} when the value is set
- *     (not null, not false, not {@link Errno#NONE}, not an empty string or list), else
+ *     (not null, not false, not {@link Errno#NONE}, not an empty list; an empty string is set), else
  *     {@code else} or nothing; both may hold holes of their own.</li>
  * </ul>
  * The values are passed in the order their names first appear in the template.
@@ -152,9 +152,6 @@ public final class TracePoint {
         }
         if (v instanceof Errno e) {
             return e != Errno.NONE;
-        }
-        if (v instanceof CharSequence s) {
-            return s.length() > 0;
         }
         if (v instanceof Collection<?> c) {
             return !c.isEmpty();

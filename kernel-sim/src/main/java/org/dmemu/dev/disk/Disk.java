@@ -13,6 +13,7 @@ import org.dmemu.sys.Dev;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * One emulated NetBSD/amd64 disk unit ({@code wd1}, {@code sd0}, {@code ld0}, {@code vnd0}) with
@@ -80,6 +81,8 @@ public final class Disk implements AutoCloseable {
     private final long rawBlocks;
     private final BackingStore store;
     private final Trace trace;
+    /** The step of a transfer, named after the driver's strategy routine ({@code wdstrategy}). */
+    private final TracePoint transferPoint;
     /** The in-core label for the strategy path (replaced whole, never mutated). */
     private volatile DiskLabelState state;
     /** The label side (issue 4); null when the sector size is not 512. */
@@ -111,11 +114,14 @@ public final class Disk implements AutoCloseable {
         this.rawBlocks = (numsec * secsize) >> Buf.DEV_BSHIFT;
         this.store = store;
         this.trace = trace;
+        String strategy = driver.prefix() + "strategy";
+        this.transferPoint = TracePoint.of(strategy,
+                strategy + " {dev} blkno {blkno} -> sector {sector}, {bcount} bytes {direction}");
         this.log = log;
         this.labelled = secsize == Buf.DEV_BSIZE
                 ? new LabelledDisk(new StoreSectorDevice(store), name) : null;
         if (labelled != null && trace != null) {
-            trace.line(0, "readdisklabel " + name + ": " + labelled.readResult().reason());
+            trace.emit(0, READDISKLABEL, name, labelled.readResult().reason());
         }
     }
 
@@ -274,7 +280,7 @@ public final class Disk implements AutoCloseable {
             if (move(bp, pos, bcount)) {
                 bp.setResid(0);
             } else {
-                finish(bp, Errno.EIO, depth, null);
+                fail(bp, Errno.EIO, depth, BACKING_STORE);
             }
             return;
         }
@@ -291,7 +297,7 @@ public final class Disk implements AutoCloseable {
         int bcount = bp.bcount();
         long blkno = bp.blkno();
         if ((bcount & (secsize - 1)) != 0 || blkno < 0) {
-            finish(bp, Errno.EINVAL, depth, "dk_translate: EINVAL (not whole sectors or blkno < 0)");
+            fail(bp, Errno.EINVAL, depth, TRANSLATE_EINVAL);
             return;
         }
         if (bcount == 0) {
@@ -300,7 +306,10 @@ public final class Disk implements AutoCloseable {
         }
         if (part < 0 || part >= MAXPARTITIONS) {
             // DISKPART() of a dev_t is always 0..15; only a caller bypassing the nodes gets here
-            finish(bp, Errno.ENXIO, depth, "dk_strategy: no partition " + part + " -> ENXIO");
+            finish(bp, Errno.ENXIO);
+            if (trace != null) {
+                trace.emit(depth, NO_PARTITION, part, Errno.ENXIO);
+            }
             return;
         }
         long limit;
@@ -309,7 +318,7 @@ public final class Disk implements AutoCloseable {
             limit = rawBlocks;
         } else {
             if (lp.secpercyl == 0) {
-                finish(bp, Errno.EINVAL, depth, "bounds_check_with_label: d_secpercyl 0 -> EINVAL");
+                fail(bp, Errno.EINVAL, depth, NO_SECPERCYL);
                 return;
             }
             DiskPartition p = lp.parts[part];
@@ -327,8 +336,10 @@ public final class Disk implements AutoCloseable {
                 return;
             }
             if (left < 0) {
-                finish(bp, Errno.EINVAL, depth, trace == null ? null
-                        : "bounds_check: EINVAL, blkno " + blkno + " past the end " + limit);
+                finish(bp, Errno.EINVAL);
+                if (trace != null) {
+                    trace.emit(depth, PAST_END, Errno.EINVAL, blkno, limit);
+                }
                 return;
             }
             bcount = (int) (left << Buf.DEV_BSHIFT);
@@ -349,7 +360,7 @@ public final class Disk implements AutoCloseable {
         long pos = raw * secsize;
         boolean ok = move(bp, pos, bcount);
         if (!ok) {
-            finish(bp, Errno.EIO, depth, "backing store: EIO");
+            fail(bp, Errno.EIO, depth, BACKING_STORE);
             return;
         }
         bp.setResid(0);
@@ -372,26 +383,37 @@ public final class Disk implements AutoCloseable {
 
     /** EROFS for a write covering the label sector (out of line, like the trace). */
     private void refuseLabelWrite(Buf bp, int part, long first, long nsec, long ls, int depth) {
-        finish(bp, Errno.EROFS, depth, trace == null ? null : "bounds_check_with_label: write of " + name
-                + (char) ('a' + part) + " sectors " + first + "-" + (first + nsec - 1)
-                + " covers the label sector " + ls + " (DIOCWLABEL off) -> EROFS");
+        finish(bp, Errno.EROFS);
+        if (trace != null) {
+            trace.emit(depth, LABEL_WRITE, partName(part), first, first + nsec - 1, ls, Errno.EROFS);
+        }
     }
 
     /** Built out of line so that the strategy routine stays small enough to inline. */
     private void traceTransfer(int part, Buf bp, long raw, int depth) {
-        trace.line(depth, driver.prefix() + "strategy " + name + (char) ('a' + part) + " blkno " + bp.blkno()
-                + " -> sector " + raw + ", " + bp.bcount() + " bytes " + (bp.isRead() ? "read" : "write"));
+        trace.emit(depth, transferPoint, partName(part), bp.blkno(), raw, bp.bcount(), bp.isRead() ? "read" : "write");
     }
 
     private void traceEof(long blkno, int depth) {
-        trace.line(depth, "bounds_check: EOF at blkno " + blkno);
+        trace.emit(depth, EOF_AT, blkno);
     }
 
-    private void finish(Buf bp, Errno e, int depth, String why) {
+    /** The partition's name: the unit and its letter ({@code wd1a}). */
+    private String partName(int part) {
+        return name + (char) ('a' + part);
+    }
+
+    /** The buf fails with {@code e}, nothing transferred. */
+    private static void finish(Buf bp, Errno e) {
         bp.setError(e);
         bp.setResid(bp.bcount());
+    }
+
+    /** {@link #finish}, traced as {@code why} (a point whose one value is the errno). */
+    private void fail(Buf bp, Errno e, int depth, TracePoint why) {
+        finish(bp, e);
         if (trace != null) {
-            trace.line(depth, why);
+            trace.emit(depth, why, e);
         }
     }
 
@@ -421,8 +443,7 @@ public final class Disk implements AutoCloseable {
                 }
             }
             if (trace != null) {
-                trace.line(0, "dk_ioctl " + name + (char) ('a' + part) + " " + DiskIoctls.name(cmd)
-                        + " -> " + Errno.of(e).name());
+                trace.emit(0, DK_IOCTL, partName(part), DiskIoctls.name(cmd), Errno.of(e));
             }
             return Errno.of(e);
         }
@@ -498,7 +519,7 @@ public final class Disk implements AutoCloseable {
     public Errno discard(int part, long blkno, long count) {
         if (blkno < 0 || count < 0 || ((blkno << Buf.DEV_BSHIFT) % secsize) != 0
                 || ((count << Buf.DEV_BSHIFT) % secsize) != 0) {
-            return traced(Errno.EINVAL, "dk_discard: EINVAL (not whole sectors or blkno < 0)");
+            return traced(Errno.EINVAL, DISCARD_EINVAL, Errno.EINVAL);
         }
         if (count == 0) {
             return Errno.NONE;
@@ -509,7 +530,7 @@ public final class Disk implements AutoCloseable {
         long poff = 0;
         if (part != RAW_PART) {
             if (part < 0 || part >= lp.length) {
-                return traced(Errno.ENXIO, "dk_discard: no partition");
+                return traced(Errno.ENXIO, DISCARD_NO_PARTITION);
             }
             limit = lp[part].size() << blkshift;
             poff = lp[part].offset();
@@ -520,25 +541,25 @@ public final class Disk implements AutoCloseable {
                 return Errno.NONE;
             }
             if (left < 0) {
-                return traced(Errno.EINVAL, "dk_discard: blkno " + blkno + " past the end " + limit + " -> EINVAL");
+                return traced(Errno.EINVAL, DISCARD_PAST_END, blkno, limit, Errno.EINVAL);
             }
             count = left;
         }
         if (part != RAW_PART) {
             if (st.secpercyl == 0) {
-                return traced(Errno.EINVAL, "bounds_check_with_label: d_secpercyl 0 -> EINVAL");
+                return traced(Errno.EINVAL, NO_SECPERCYL, Errno.EINVAL);
             }
             long ls = st.labelSector;
             long first = blkno + (poff << blkshift);
             if (!labelWritable() && first <= ls && first + count > ls) {
-                return traced(Errno.EROFS, "dk_discard: range covers the label sector " + ls + " -> EROFS");
+                return traced(Errno.EROFS, DISCARD_LABEL, ls, Errno.EROFS);
             }
         }
         long pos = ((blkno >> blkshift) + poff) * secsize;
         long len = count << Buf.DEV_BSHIFT;
         Errno e = store.discard(pos, len);
         if (trace != null) {
-            trace.line(0, "dk_discard " + name + (char) ('a' + part) + " bytes " + pos + "+" + len + " -> " + e.name());
+            trace.emit(0, DK_DISCARD, partName(part), pos, len, e);
         }
         return e;
     }
@@ -586,9 +607,9 @@ public final class Disk implements AutoCloseable {
         return Errno.NONE;
     }
 
-    private Errno traced(Errno e, String why) {
+    private Errno traced(Errno e, TracePoint why, Object... values) {
         if (trace != null) {
-            trace.line(0, why);
+            trace.emit(0, why, values);
         }
         return e;
     }
@@ -597,4 +618,28 @@ public final class Disk implements AutoCloseable {
     public String toString() {
         return name + "[" + numsec + "x" + secsize + "]";
     }
+
+    // trace points
+    private static final TracePoint READDISKLABEL = TracePoint.of("readdisklabel", "readdisklabel {disk}: {result}");
+    private static final TracePoint TRANSLATE_EINVAL = TracePoint.of("dk_translate",
+            "dk_translate: {error} (not whole sectors or blkno < 0)");
+    private static final TracePoint NO_PARTITION = TracePoint.of("dk_strategy", "dk_strategy: no partition {part} -> {error}");
+    private static final TracePoint NO_SECPERCYL = TracePoint.of("bounds_check_with_label",
+            "bounds_check_with_label: d_secpercyl 0 -> {error}");
+    private static final TracePoint PAST_END = TracePoint.of("bounds_check",
+            "bounds_check: {error}, blkno {blkno} past the end {limit}");
+    private static final TracePoint EOF_AT = TracePoint.of("bounds_check", "bounds_check: EOF at blkno {blkno}");
+    private static final TracePoint BACKING_STORE = TracePoint.of("dk_strategy", "backing store: {error}");
+    private static final TracePoint LABEL_WRITE = TracePoint.of("bounds_check_with_label",
+            "bounds_check_with_label: write of {dev} sectors {first}-{last} covers the label sector {label_sector}"
+                    + " (DIOCWLABEL off) -> {error}");
+    private static final TracePoint DK_IOCTL = TracePoint.of("dk_ioctl", "dk_ioctl {dev} {cmd} -> {error}");
+    private static final TracePoint DISCARD_EINVAL = TracePoint.of("dk_discard",
+            "dk_discard: {error} (not whole sectors or blkno < 0)");
+    private static final TracePoint DISCARD_NO_PARTITION = TracePoint.of("dk_discard", "dk_discard: no partition");
+    private static final TracePoint DISCARD_PAST_END = TracePoint.of("dk_discard",
+            "dk_discard: blkno {blkno} past the end {limit} -> {error}");
+    private static final TracePoint DISCARD_LABEL = TracePoint.of("dk_discard",
+            "dk_discard: range covers the label sector {label_sector} -> {error}");
+    private static final TracePoint DK_DISCARD = TracePoint.of("dk_discard", "dk_discard {dev} bytes {pos}+{len} -> {error}");
 }

@@ -13,6 +13,7 @@ import org.dmemu.proplib.PropObject;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates sys/dev/dm/device-mapper.c rev 1.64: {@code dmioctl} (with {@code dm_check_version}
@@ -139,10 +140,13 @@ public final class DeviceMapper {
         return lastHandlerErrno.get();
     }
 
-    /** Traces {@code text} at {@code depth} if tracing is on. */
-    public void trace(int depth, String text) {
+    /**
+     * Emits the step {@code point} at {@code depth} with {@code values} when somebody listens
+     * (the ioctl paths; the strategy path tests {@link #tracing} before it passes any value).
+     */
+    public void trace(int depth, TracePoint point, Object... values) {
         if (trace != null) {
-            trace.line(depth, text);
+            trace.emit(depth, point, values);
         }
     }
 
@@ -186,7 +190,7 @@ public final class DeviceMapper {
      */
     public IoctlResult dmioctl(String path, long minor, long cmd, byte[] user, long prefLen, boolean privileged) {
         if (trace != null) {
-            trace.line(0, "dmioctl " + path + " cmd 0x" + Long.toHexString(cmd) + " pref_len " + prefLen);
+            trace.emit(0, DMIOCTL, path, cmd, prefLen);
         }
         if (minor > 0) {
             IoctlResult r = diskIoctlSwitch(minor, cmd, user);
@@ -195,17 +199,17 @@ public final class DeviceMapper {
             }
         }
         if (cmd != NetbsdDm.NETBSD_DM_IOCTL) {
-            trace(1, "cmd is not NETBSD_DM_IOCTL -> ENOTTY");
+            trace(1, NOT_DM_IOCTL, Errno.ENOTTY);
             return new IoctlResult(Errno.ENOTTY.number(), new byte[0]);
         }
         PropDictionary dict;
         try {
             dict = PropKern.copyinIoctl(cmd, user, prefLen);
         } catch (PropKern.PropKernException e) {
-            trace(1, "prop_dictionary_copyin_ioctl: " + e.getMessage() + " -> " + name(e.errno()));
+            trace(1, COPYIN_FAILED, e.getMessage(), errnoValue(e.errno()));
             return new IoctlResult(e.errno(), new byte[0]);
         }
-        trace(1, "prop_dictionary_copyin_ioctl: " + prefLen + " bytes -> dictionary of " + dict.count() + " keys");
+        trace(1, COPYIN, prefLen, dict.count());
         Errno herr;
         synchronized (lock) {
             herr = checkVersion(dict);
@@ -220,22 +224,22 @@ public final class DeviceMapper {
         try {
             out = PropKern.copyoutIoctl(cmd, dict);
         } catch (PropKern.PropKernException e) {
-            trace(1, "prop_dictionary_copyout_ioctl: " + name(e.errno()));
+            trace(1, COPYOUT_FAILED, errnoValue(e.errno()));
             return new IoctlResult(e.errno(), new byte[0]);
         }
-        trace(1, "prop_dictionary_copyout_ioctl: " + out.length + " bytes (NUL included)");
+        trace(1, COPYOUT, out.length);
         if (strictErrno && herr != Errno.NONE) {
-            trace(1, "return " + herr.number() + " (strict errno: the handler's error)");
+            trace(1, RETURN_STRICT, herr.number());
             return new IoctlResult(herr.number(), new byte[0]);
         }
-        trace(1, "return 0 (handler error " + herr.number() + (herr == Errno.NONE ? "" : " " + herr.name())
-                + " is visible only in the reply)");
+        trace(1, RETURN, herr.number(), herr);
         return new IoctlResult(0, out);
     }
 
-    static String name(int errno) {
+    /** An errno number as a trace value: the {@link Errno}, or the number when it has no name. */
+    static Object errnoValue(int errno) {
         Errno e = Errno.of(errno);
-        return e == null ? Integer.toString(errno) : e.name();
+        return e == null ? (Object) errno : e;
     }
 
     /**
@@ -250,14 +254,14 @@ public final class DeviceMapper {
             v[i] = ver == null ? 0 : ver.getUint32(i).orElse(0);
         }
         if (v[0] != NetbsdDm.DM_VERSION_MAJOR || v[1] > NetbsdDm.DM_VERSION_MINOR) {
-            trace(1, "dm_check_version: requested " + v[0] + "." + v[1] + "." + v[2] + ", kernel 4.16.0 -> EIO");
+            trace(1, CHECK_VERSION, v[0], v[1], v[2], Errno.EIO);
             return Errno.EIO;
         }
         ver.setUint32(0, NetbsdDm.DM_VERSION_MAJOR);
         ver.setUint32(1, NetbsdDm.DM_VERSION_MINOR);
         ver.setUint32(2, NetbsdDm.DM_VERSION_PATCHLEVEL);
         dict.set(NetbsdDm.DM_IOCTL_VERSION, ver);
-        trace(1, "dm_check_version: requested " + v[0] + "." + v[1] + "." + v[2] + ", kernel 4.16.0 -> ok");
+        trace(1, CHECK_VERSION, v[0], v[1], v[2], Errno.NONE);
         return Errno.NONE;
     }
 
@@ -265,7 +269,7 @@ public final class DeviceMapper {
     Errno cmdToFun(PropDictionary dict, boolean privileged) {
         PropObject c = dict.get(NetbsdDm.DM_IOCTL_COMMAND);
         if (c == null) {
-            trace(1, "dm_cmd_to_fun: no command -> EINVAL");
+            trace(1, NO_COMMAND, Errno.EINVAL);
             return Errno.EINVAL;
         }
         String command = DmIoctlUtil.cstr(dict, NetbsdDm.DM_IOCTL_COMMAND);
@@ -277,25 +281,23 @@ public final class DeviceMapper {
             }
         }
         if ((found == null || !found.allowed()) && !privileged) {
-            trace(1, "dm_cmd_to_fun: command " + quote(command) + ": kauth KAUTH_SYSTEM_DEVMAPPER refused -> EPERM");
+            trace(1, KAUTH_REFUSED, command, Errno.EPERM);
             return Errno.EPERM;
         }
         if (found == null) {
-            trace(1, "dm_cmd_to_fun: unknown command " + quote(command) + " -> EINVAL");
+            trace(1, UNKNOWN_COMMAND, command, Errno.EINVAL);
             return Errno.EINVAL;
         }
         if (found.fn() == null) {
-            trace(1, "dm_cmd_to_fun: command \"version\": no handler");
+            trace(1, NO_HANDLER);
             return Errno.NONE;
         }
-        trace(1, "dm_cmd_to_fun: command " + quote(command) + " -> " + found.cName());
+        trace(1, CMD_TO_FUN, command, found.cName());
         Errno e = found.fn().handle(this, dict);
-        trace(2, found.cName() + " returns " + e.number() + (e == Errno.NONE ? "" : " " + e.name()));
+        if (trace != null) {
+            trace.emit(2, found.returns(), e.number(), e);
+        }
         return e;
-    }
-
-    private static String quote(String s) {
-        return s == null ? "(not a string)" : "\"" + s + "\"";
     }
 
     // ------------------------------------------------------------------ disk ioctls
@@ -458,7 +460,10 @@ public final class DeviceMapper {
         long blkno = bp.blkno();
         long size = t.size;
         if (blkno < 0) {
-            fail(bp, Errno.EINVAL, bcount, trace == null ? null : "bounds_check_with_mediasize: blkno < 0 -> EINVAL");
+            fail(bp, Errno.EINVAL, bcount);
+            if (trace != null) {
+                trace.emit(1, BLKNO_NEGATIVE, Errno.EINVAL);
+            }
             return false;
         }
         long sz = ((bcount & 0xffffffffL) + Buf.DEV_BSIZE - 1) >>> Buf.DEV_BSHIFT;
@@ -467,13 +472,15 @@ public final class DeviceMapper {
             if (left == 0) {
                 bp.setResid(bcount);
                 if (trace != null) {
-                    trace1("bounds_check_with_mediasize: blkno " + blkno + " == size -> EOF");
+                    trace.emit(1, AT_EOF, blkno);
                 }
                 return false;
             }
             if (left < 0) {
-                fail(bp, Errno.EINVAL, bcount, trace == null ? null
-                        : "bounds_check_with_mediasize: blkno " + blkno + " > size " + size + " -> EINVAL");
+                fail(bp, Errno.EINVAL, bcount);
+                if (trace != null) {
+                    trace.emit(1, PAST_EOF, blkno, size, Errno.EINVAL);
+                }
                 return false;
             }
             bp.setBcount((int) (left << Buf.DEV_BSHIFT));
@@ -522,7 +529,7 @@ public final class DeviceMapper {
         }
         if (Long.compareUnsigned(issued, bufLen) < 0) {
             if (trace != null) {
-                trace1("nestiobuf_done: " + (bufLen - issued) + " bytes not mapped -> EINVAL");
+                trace.emit(1, NOT_MAPPED, bufLen - issued, Errno.EINVAL);
             }
             return Errno.EINVAL;
         }
@@ -539,7 +546,7 @@ public final class DeviceMapper {
             bp.setResid(0);
         }
         if (trace != null) {
-            trace1("biodone: error " + bp.error().number() + ", resid " + bp.resid());
+            trace.emit(1, BIODONE, bp.error().number(), bp.resid());
         }
     }
 
@@ -560,7 +567,7 @@ public final class DeviceMapper {
                 + " dm devices (a table cycle?): failed with EIO; NetBSD would overflow its kernel stack");
         }
         if (trace != null) {
-            trace.line(1, "dmstrategy: nested deeper than " + MAX_STACK + " devices -> EIO (NetBSD: stack overflow)");
+            trace.emit(1, TOO_DEEP, MAX_STACK, Errno.EIO);
         }
     }
 
@@ -608,45 +615,82 @@ public final class DeviceMapper {
         return DmTarget.outcome(nb, len);
     }
 
-    // Trace output is built in these separate methods so that the strategy path stays small
-    // enough for the JIT to inline.
+    // The strategy path's steps are emitted from these separate methods so that the path
+    // itself stays small enough for the JIT to inline.
 
     private void traceStart(String path, Buf bp) {
-        trace.line(0, "dmstrategy " + path + " blkno " + bp.blkno() + " bcount " + bp.bcount() + " "
-                + (bp.isRead() ? "read" : "write"));
-    }
-
-    private void trace1(String text) {
-        trace.line(1, text);
+        trace.emit(0, DMSTRATEGY, path, bp.blkno(), bp.bcount(), bp.isRead() ? "read" : "write");
     }
 
     private void traceTruncated(Buf bp, long size) {
-        trace.line(1, "bounds_check_with_mediasize: truncated to " + bp.bcount() + " bytes (size " + size + ")");
+        trace.emit(1, TRUNCATED, bp.bcount(), size);
     }
 
     private void traceTable(DmTable t) {
-        trace.line(1, "dm_table_get_entry: active table, " + t.array.length + " entries, "
-                + (t.fast ? "sorted: binary search" : "unsorted or overlapping: list walk"));
+        trace.emit(1, GET_ENTRY, t.array.length, t.fast);
     }
 
     private void traceIssue(DmTableEntry en, int index, long dataOff, int len, long nblk) {
-        trace.line(1, "entry " + index + " (" + en + "): nestiobuf_setup offset " + dataOff + ", " + len
-                + " bytes, blkno " + nblk);
+        trace.emit(1, NESTIOBUF_SETUP, index, en.toString(), dataOff, len, nblk);
     }
 
     private void noDevice(Buf bp, int bcount) {
         bp.setError(Errno.EIO);
         bp.setResid(bcount);
         if (trace != null) {
-            trace.line(1, "dm_dev_lookup_minor: no such device -> EIO");
+            trace.emit(1, NO_DEVICE, Errno.EIO);
         }
     }
 
-    private void fail(Buf bp, Errno e, int bcount, String why) {
+    private static void fail(Buf bp, Errno e, int bcount) {
         bp.setError(e);
         bp.setResid(bcount);
-        if (trace != null) {
-            trace.line(1, why);
-        }
     }
+
+    // trace points
+    private static final TracePoint DMIOCTL = TracePoint.of("dmioctl", "dmioctl {path} cmd 0x{cmd:x} pref_len {pref_len}");
+    private static final TracePoint NOT_DM_IOCTL = TracePoint.of("dmioctl", "cmd is not NETBSD_DM_IOCTL -> {error}");
+    private static final TracePoint COPYIN_FAILED = TracePoint.of("prop_dictionary_copyin_ioctl",
+            "prop_dictionary_copyin_ioctl: {reason} -> {error}");
+    private static final TracePoint COPYIN = TracePoint.of("prop_dictionary_copyin_ioctl",
+            "prop_dictionary_copyin_ioctl: {pref_len} bytes -> dictionary of {keys} keys");
+    private static final TracePoint COPYOUT_FAILED = TracePoint.of("prop_dictionary_copyout_ioctl",
+            "prop_dictionary_copyout_ioctl: {error}");
+    private static final TracePoint COPYOUT = TracePoint.of("prop_dictionary_copyout_ioctl",
+            "prop_dictionary_copyout_ioctl: {bytes} bytes (NUL included)");
+    private static final TracePoint RETURN_STRICT = TracePoint.of("return",
+            "return {errno} (strict errno: the handler's error)");
+    private static final TracePoint RETURN = TracePoint.of("return",
+            "return 0 (handler error {errno}{error? {error}} is visible only in the reply)");
+    private static final TracePoint CHECK_VERSION = TracePoint.of("dm_check_version",
+            "dm_check_version: requested {major}.{minor}.{patchlevel}, kernel 4.16.0 -> {error?{error}|ok}");
+    private static final TracePoint NO_COMMAND = TracePoint.of("dm_cmd_to_fun", "dm_cmd_to_fun: no command -> {error}");
+    private static final TracePoint KAUTH_REFUSED = TracePoint.of("dm_cmd_to_fun",
+            "dm_cmd_to_fun: command {command?{command:q}|(not a string)}: kauth KAUTH_SYSTEM_DEVMAPPER refused -> {error}");
+    private static final TracePoint UNKNOWN_COMMAND = TracePoint.of("dm_cmd_to_fun",
+            "dm_cmd_to_fun: unknown command {command?{command:q}|(not a string)} -> {error}");
+    private static final TracePoint NO_HANDLER = TracePoint.of("dm_cmd_to_fun", "dm_cmd_to_fun: command \"version\": no handler");
+    private static final TracePoint CMD_TO_FUN = TracePoint.of("dm_cmd_to_fun",
+            "dm_cmd_to_fun: command {command:q} -> {function}");
+    private static final TracePoint DMSTRATEGY = TracePoint.of("dmstrategy",
+            "dmstrategy {path} blkno {blkno} bcount {bcount} {direction}");
+    private static final TracePoint NO_DEVICE = TracePoint.of("dm_dev_lookup_minor",
+            "dm_dev_lookup_minor: no such device -> {error}");
+    private static final TracePoint TOO_DEEP = TracePoint.of("dmstrategy",
+            "dmstrategy: nested deeper than {max_stack} devices -> {error} (NetBSD: stack overflow)");
+    private static final TracePoint BLKNO_NEGATIVE = TracePoint.of("bounds_check_with_mediasize",
+            "bounds_check_with_mediasize: blkno < 0 -> {error}");
+    private static final TracePoint AT_EOF = TracePoint.of("bounds_check_with_mediasize",
+            "bounds_check_with_mediasize: blkno {blkno} == size -> EOF");
+    private static final TracePoint PAST_EOF = TracePoint.of("bounds_check_with_mediasize",
+            "bounds_check_with_mediasize: blkno {blkno} > size {size} -> {error}");
+    private static final TracePoint TRUNCATED = TracePoint.of("bounds_check_with_mediasize",
+            "bounds_check_with_mediasize: truncated to {bcount} bytes (size {size})");
+    private static final TracePoint GET_ENTRY = TracePoint.of("dm_table_get_entry",
+            "dm_table_get_entry: active table, {entries} entries, {sorted?sorted: binary search|unsorted or overlapping: list walk}");
+    private static final TracePoint NESTIOBUF_SETUP = TracePoint.of("nestiobuf_setup",
+            "entry {entry} ({table_entry}): nestiobuf_setup offset {offset}, {bcount} bytes, blkno {blkno}");
+    private static final TracePoint NOT_MAPPED = TracePoint.of("nestiobuf_done",
+            "nestiobuf_done: {bytes} bytes not mapped -> {error}");
+    private static final TracePoint BIODONE = TracePoint.of("biodone", "biodone: error {error}, resid {resid}");
 }

@@ -18,6 +18,7 @@ import org.dmemu.dev.dm.ioctl.DmTableStatusIoctl;
 import org.dmemu.dev.dm.ioctl.DmTargetMsgIoctl;
 import org.dmemu.dev.dm.target.DmTarget;
 import org.dmemu.dev.dm.target.DmTargetList;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code cmd_fn[]} of sys/dev/dm/device-mapper.c rev 1.64: each command string, its
@@ -31,8 +32,15 @@ public final class DmCommandTable {
     private DmCommandTable() {
     }
 
-    /** One row of {@code cmd_fn[]}. */
-    public record CmdFunction(String cmd, DmIoctlHandler fn, boolean allowed, String cName) {
+    /**
+     * One row of {@code cmd_fn[]}.
+     *
+     * @param returns the trace step of the handler's return, named after the handler
+     */
+    public record CmdFunction(String cmd, DmIoctlHandler fn, boolean allowed, String cName, TracePoint returns) {
+        public CmdFunction(String cmd, DmIoctlHandler fn, boolean allowed, String cName) {
+            this(cmd, fn, allowed, cName, TracePoint.of(cName, cName + " returns {errno}{error? {error}}"));
+        }
     }
 
     /** The table, in NetBSD's order. */

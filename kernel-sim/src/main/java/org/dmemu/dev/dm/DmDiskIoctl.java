@@ -8,6 +8,7 @@ import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropKern;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates the disk side of sys/dev/dm/device-mapper.c rev 1.64: {@code disk_ioctl_switch} (the
@@ -36,7 +37,7 @@ final class DmDiskIoctl {
         synchronized (dm.lock()) {
             DmDev dmv = dm.devs().byMinor(minor);
             if (dmv == null) {
-                dm.trace(1, "disk_ioctl_switch: no device with minor " + minor + " -> ENODEV");
+                dm.trace(1, NO_DEVICE, minor, Errno.ENODEV);
                 return new IoctlResult(Errno.ENODEV.number(), new byte[0]);
             }
             byte[] arg = data == null ? new byte[0] : data;
@@ -50,12 +51,12 @@ final class DmDiskIoctl {
                 Dkio.putLE(w, 168, 8, dmv.tableHead.disksize()[1]);
                 byte[] ffs = "ffs".getBytes(StandardCharsets.US_ASCII);
                 System.arraycopy(ffs, 0, w, 176, ffs.length);
-                dm.trace(1, "disk_ioctl_switch: DIOCGWEDGEINFO " + dmv.name);
+                dm.trace(1, WEDGEINFO, dmv.name);
                 System.arraycopy(w, 0, arg, 0, Math.min(arg.length, w.length));
                 return new IoctlResult(0, w);
             } else if (cmd == Dkio.DIOCGDISKINFO) {
                 if (dmv.dkInfo == null) {
-                    dm.trace(1, "disk_ioctl_switch: DIOCGDISKINFO: no dk_info -> ENOTSUP");
+                    dm.trace(1, NO_DISKINFO, Errno.ENOTSUP);
                     return new IoctlResult(Errno.ENOTSUP.number(), new byte[0]);
                 }
                 byte[] out;
@@ -63,27 +64,27 @@ final class DmDiskIoctl {
                     out = PropKern.copyoutIoctl(cmd, dmv.dkInfo);
                 } catch (PropKern.PropKernException e) {
                     // disk_ioctl returns prop_dictionary_copyout_ioctl's error
-                    dm.trace(1, "disk_ioctl_switch: DIOCGDISKINFO: copyout: " + DeviceMapper.name(e.errno()));
+                    dm.trace(1, DISKINFO_COPYOUT, DeviceMapper.errnoValue(e.errno()));
                     return new IoctlResult(e.errno(), new byte[0]);
                 }
-                dm.trace(1, "disk_ioctl_switch: DIOCGDISKINFO");
+                dm.trace(1, DISKINFO);
                 return new IoctlResult(0, out);
             } else if (cmd == Dkio.DIOCCACHESYNC) {
-                dm.trace(1, "disk_ioctl_switch: DIOCCACHESYNC: sync every active entry");
+                dm.trace(1, CACHESYNC);
                 syncAfterUnlock = dmv;
             } else if (cmd == Dkio.DIOCGSECTORSIZE) {
                 long secsize = dmv.tableHead.disksize()[0];
                 byte[] out = new byte[4];
                 Dkio.putLE(out, 0, 4, secsize);
                 System.arraycopy(out, 0, arg, 0, Math.min(arg.length, 4));
-                dm.trace(1, "disk_ioctl_switch: DIOCGSECTORSIZE " + secsize);
+                dm.trace(1, SECTORSIZE, secsize);
                 return new IoctlResult(0, out);
             } else {
                 long[] ds = dmv.tableHead.disksize();
                 byte[] out = new byte[8];
                 Dkio.putLE(out, 0, 8, ds[0] * ds[1]);
                 System.arraycopy(out, 0, arg, 0, Math.min(arg.length, 8));
-                dm.trace(1, "disk_ioctl_switch: DIOCGMEDIASIZE " + ds[0] * ds[1]);
+                dm.trace(1, MEDIASIZE, ds[0] * ds[1]);
                 return new IoctlResult(0, out);
             }
         }
@@ -115,4 +116,18 @@ final class DmDiskIoctl {
         info.setString("type", "ESDI");
         dmv.dkInfo = info;
     }
+
+    // trace points
+    private static final TracePoint NO_DEVICE = TracePoint.of("disk_ioctl_switch",
+            "disk_ioctl_switch: no device with minor {minor} -> {error}");
+    private static final TracePoint WEDGEINFO = TracePoint.of("disk_ioctl_switch", "disk_ioctl_switch: DIOCGWEDGEINFO {name}");
+    private static final TracePoint NO_DISKINFO = TracePoint.of("disk_ioctl_switch",
+            "disk_ioctl_switch: DIOCGDISKINFO: no dk_info -> {error}");
+    private static final TracePoint DISKINFO_COPYOUT = TracePoint.of("disk_ioctl_switch",
+            "disk_ioctl_switch: DIOCGDISKINFO: copyout: {error}");
+    private static final TracePoint DISKINFO = TracePoint.of("disk_ioctl_switch", "disk_ioctl_switch: DIOCGDISKINFO");
+    private static final TracePoint CACHESYNC = TracePoint.of("disk_ioctl_switch",
+            "disk_ioctl_switch: DIOCCACHESYNC: sync every active entry");
+    private static final TracePoint SECTORSIZE = TracePoint.of("disk_ioctl_switch", "disk_ioctl_switch: DIOCGSECTORSIZE {secsize}");
+    private static final TracePoint MEDIASIZE = TracePoint.of("disk_ioctl_switch", "disk_ioctl_switch: DIOCGMEDIASIZE {mediasize}");
 }

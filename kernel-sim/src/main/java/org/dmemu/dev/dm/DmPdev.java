@@ -3,6 +3,7 @@ package org.dmemu.dev.dm;
 import org.dmemu.dev.disk.Disk;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code struct dm_pdev} (dm.h 1.56, dm_pdev.c 1.23): a physical device a table entry
@@ -108,8 +109,7 @@ public final class DmPdev {
             d.strategy(part, bp, depth);
         } else {
             if (dm.tracing()) {
-                dm.trace(depth, "VOP_STRATEGY " + name + " (" + udevName + "): dmstrategy of the stacked device \""
-                        + lower.name() + "\"");
+                dm.trace(depth, VOP_STRATEGY, name, udevName, lower.name());
             }
             dm.dmstrategyStacked(lower, bp, name, depth + 1);
         }
@@ -166,4 +166,8 @@ public final class DmPdev {
     void close() {
         vnClose.run();
     }
+
+    // trace points
+    private static final TracePoint VOP_STRATEGY = TracePoint.of("VOP_STRATEGY",
+            "VOP_STRATEGY {pdev} ({udev}): dmstrategy of the stacked device {device:q}");
 }

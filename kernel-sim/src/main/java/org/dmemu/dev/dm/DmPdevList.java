@@ -6,6 +6,7 @@ import java.util.function.Function;
 
 import org.dmemu.dev.disk.Disk;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates the pdev list of sys/dev/dm/dm_pdev.c (rev 1.23): {@code dm_pdev_lookup_name},
@@ -68,7 +69,7 @@ public final class DmPdevList {
         Node n = opener.apply(path);
         if (n.error() != Errno.NONE) {
             if (dm != null) {
-                dm.trace(3, "dm_pdev_insert: " + path + ": vn_bdev_openpath " + n.error().name() + " -> NULL");
+                dm.trace(3, OPEN_FAILED, path, n.error());
             }
             return null;
         }
@@ -124,4 +125,8 @@ public final class DmPdevList {
     public List<DmPdev> snapshot() {
         return List.copyOf(list);
     }
+
+    // trace points
+    private static final TracePoint OPEN_FAILED = TracePoint.of("dm_pdev_insert",
+            "dm_pdev_insert: {path}: vn_bdev_openpath {error} -> NULL");
 }

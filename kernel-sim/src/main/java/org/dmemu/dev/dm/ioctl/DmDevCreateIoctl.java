@@ -10,6 +10,7 @@ import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropNumber;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code dm_dev_create_ioctl()}, sys/dev/dm/dm_ioctl.c (rev 1.31 read in full; newer revisions per
@@ -28,11 +29,10 @@ public final class DmDevCreateIoctl implements DmIoctlHandler {
         String name = cstr(d, DM_IOCTL_NAME);
         String uuid = cstr(d, DM_IOCTL_UUID);
         long flags = getU32(d, DM_IOCTL_FLAGS, 0);
-        dm.trace(2, "dm_dev_create_ioctl: name " + (name == null ? "(none)" : "\"" + name + "\"") + ", uuid "
-                + (uuid == null ? "(none)" : "\"" + uuid + "\""));
+        dm.trace(2, START, name, uuid);
         if (dm.devs().lookup(name, uuid, -1) != null) {
             addFlag(d, flags, DM_EXISTS_FLAG);
-            dm.trace(3, "dm_dev_lookup: exists -> EEXIST");
+            dm.trace(3, EXISTS, Errno.EEXIST);
             return Errno.EEXIST;
         }
         String u = uuid == null ? "" : (uuid.length() > DM_UUID_LEN ? uuid.substring(0, DM_UUID_LEN) : uuid);
@@ -41,10 +41,16 @@ public final class DmDevCreateIoctl implements DmIoctlHandler {
         DmDev dev = dm.newDev(n, u, minor, (flags & DM_READONLY_FLAG) != 0 ? DM_READONLY_FLAG : 0);
         d.setUint32(DM_IOCTL_MINOR, minor);
         Errno r = dm.devs().insert(dev);
-        dm.trace(3, "dm_dev_insert: minor " + minor + (r == Errno.NONE ? "" : " -> EEXIST"));
+        dm.trace(3, INSERT, minor, r);
         flags = addFlag(d, flags, DM_EXISTS_FLAG);
         removeFlag(d, flags, DM_INACTIVE_PRESENT_FLAG);
         dm.countDevice(1);
         return r;
     }
+
+    // trace points
+    private static final TracePoint START = TracePoint.of("dm_dev_create_ioctl",
+            "dm_dev_create_ioctl: name {name:q}, uuid {uuid:q}");
+    private static final TracePoint EXISTS = TracePoint.of("dm_dev_lookup", "dm_dev_lookup: exists -> {error}");
+    private static final TracePoint INSERT = TracePoint.of("dm_dev_insert", "dm_dev_insert: minor {minor}{error? -> {error}}");
 }

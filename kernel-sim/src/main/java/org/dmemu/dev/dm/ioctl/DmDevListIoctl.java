@@ -10,6 +10,7 @@ import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropNumber;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code dm_dev_list_ioctl()}, sys/dev/dm/dm_ioctl.c (rev 1.31 read in full; newer revisions per
@@ -31,7 +32,10 @@ public final class DmDevListIoctl implements DmIoctlHandler {
             list.add(e);
         }
         d.set(DM_IOCTL_CMD_DATA, list);
-        dm.trace(2, "dm_dev_prop_list: " + list.count() + " devices");
+        dm.trace(2, PROP_LIST, list.count());
         return Errno.NONE;
     }
+
+    // trace points
+    private static final TracePoint PROP_LIST = TracePoint.of("dm_dev_prop_list", "dm_dev_prop_list: {count} devices");
 }

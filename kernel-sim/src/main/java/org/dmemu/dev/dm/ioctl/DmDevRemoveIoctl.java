@@ -10,6 +10,7 @@ import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropNumber;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code dm_dev_remove_ioctl()}, sys/dev/dm/dm_ioctl.c (rev 1.31 read in full; newer revisions per
@@ -26,14 +27,14 @@ public final class DmDevRemoveIoctl implements DmIoctlHandler {
     @Override
     public Errno handle(DeviceMapper dm, PropDictionary d) {
         Request q = Request.of(d);
-        dm.trace(2, "dm_dev_remove_ioctl: " + q.describe());
+        dm.trace(2, START, q.traceValues());
         DmDev dev = dm.devs().lookup(q.name(), q.uuid(), q.minor());
         if (dev == null) {
-            dm.trace(3, "dm_dev_lookup: not found -> ENOENT");
+            dm.trace(3, LOOKUP_NOT_FOUND, Errno.ENOENT);
             return lookupFailed(d, q.flags());
         }
         if (dev.openMask() != 0) {
-            dm.trace(3, "dm_detach: device open -> EBUSY");
+            dm.trace(3, DETACH_BUSY, Errno.EBUSY);
             return Errno.EBUSY;
         }
         dm.devs().unlink(dev);
@@ -46,7 +47,12 @@ public final class DmDevRemoveIoctl implements DmIoctlHandler {
         dev.tableHead().destroyActive(dm.pdevs());
         dev.tableHead().destroyInactive(dm.pdevs());
         dm.countDevice(-1);
-        dm.trace(3, "dm_detach: minor " + dev.minor + " unlinked, tables destroyed");
+        dm.trace(3, DETACH, dev.minor);
         return Errno.NONE;
     }
+
+    // trace points
+    private static final TracePoint START = requestPoint("dm_dev_remove_ioctl");
+    private static final TracePoint DETACH_BUSY = TracePoint.of("dm_detach", "dm_detach: device open -> {error}");
+    private static final TracePoint DETACH = TracePoint.of("dm_detach", "dm_detach: minor {minor} unlinked, tables destroyed");
 }

@@ -10,6 +10,7 @@ import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropNumber;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code dm_dev_rename_ioctl()}, sys/dev/dm/dm_ioctl.c (rev 1.31 read in full; newer revisions per
@@ -28,20 +29,20 @@ public final class DmDevRenameIoctl implements DmIoctlHandler {
     @Override
     public Errno handle(DeviceMapper dm, PropDictionary d) {
         Request q = Request.of(d);
-        dm.trace(2, "dm_dev_rename_ioctl: " + q.describe());
+        dm.trace(2, START, q.traceValues());
         PropArray cmd = d.getArray(DM_IOCTL_CMD_DATA);
         String newName = cmd == null ? null : cstr(cmd, 0);
         if (newName == null) {
-            dm.trace(3, "no new name in cmd_data -> EINVAL");
+            dm.trace(3, NO_NEW_NAME, Errno.EINVAL);
             return Errno.EINVAL;
         }
         if (newName.length() + 1 > DM_NAME_LEN) {
-            dm.trace(3, "new name of " + newName.length() + " bytes too long -> EINVAL");
+            dm.trace(3, NAME_TOO_LONG, newName.length(), Errno.EINVAL);
             return Errno.EINVAL;
         }
         DmDev dev = dm.devs().rem(q.name(), q.uuid(), q.minor());
         if (dev == null) {
-            dm.trace(3, "dm_dev_rem: not found -> ENOENT");
+            dm.trace(3, REM_NOT_FOUND, Errno.ENOENT);
             return lookupFailed(d, q.flags());
         }
         dev.setName(strlcpy(newName, DM_NAME_LEN));
@@ -49,8 +50,17 @@ public final class DmDevRenameIoctl implements DmIoctlHandler {
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
         d.set(DM_IOCTL_UUID, pstr(dev.uuid()));
         Errno r = dm.devs().insert(dev);
-        dm.trace(3, "dm_dev_insert: renamed to \"" + newName + "\"" + (r == Errno.NONE ? ""
-                : " (EEXIST ignored: the device left the list)"));
+        dm.trace(3, INSERT, newName, r);
         return Errno.NONE;
     }
+
+    // trace points
+    private static final TracePoint START = requestPoint("dm_dev_rename_ioctl");
+    private static final TracePoint NO_NEW_NAME = TracePoint.of("dm_dev_rename_ioctl",
+            "no new name in cmd_data -> {error}");
+    private static final TracePoint NAME_TOO_LONG = TracePoint.of("dm_dev_rename_ioctl",
+            "new name of {length} bytes too long -> {error}");
+    private static final TracePoint REM_NOT_FOUND = TracePoint.of("dm_dev_rem", "dm_dev_rem: not found -> {error}");
+    private static final TracePoint INSERT = TracePoint.of("dm_dev_insert",
+            "dm_dev_insert: renamed to {name:q}{error? ({error} ignored: the device left the list)}");
 }

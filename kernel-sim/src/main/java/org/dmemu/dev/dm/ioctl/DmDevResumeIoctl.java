@@ -10,6 +10,7 @@ import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropNumber;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code dm_dev_resume_ioctl()}, sys/dev/dm/dm_ioctl.c (rev 1.31 read in full; newer revisions per
@@ -28,10 +29,10 @@ public final class DmDevResumeIoctl implements DmIoctlHandler {
     @Override
     public Errno handle(DeviceMapper dm, PropDictionary d) {
         Request q = Request.of(d);
-        dm.trace(2, "dm_dev_resume_ioctl: " + q.describe());
+        dm.trace(2, START, q.traceValues());
         DmDev dev = dm.devs().lookup(q.name(), q.uuid(), q.minor());
         if (dev == null) {
-            dm.trace(3, "dm_dev_lookup: not found -> ENOENT");
+            dm.trace(3, LOOKUP_NOT_FOUND, Errno.ENOENT);
             return lookupFailed(d, q.flags());
         }
         dev.setFlags((dev.flags() & ~(DM_SUSPEND_FLAG | DM_INACTIVE_PRESENT_FLAG)) | DM_ACTIVE_PRESENT_FLAG);
@@ -47,8 +48,7 @@ public final class DmDevResumeIoctl implements DmIoctlHandler {
                 en.target.resume(en);
             }
         }
-        dm.trace(3, "dm_table_switch_tables: active slot now " + dev.tableHead().curActive() + ", "
-                + dev.tableHead().count(false) + " entries");
+        dm.trace(3, SWITCH, dev.tableHead().curActive(), dev.tableHead().count(false));
         long flags = addFlag(d, q.flags(), DM_EXISTS_FLAG);
         dm.getProperties(dev);
         d.setUint32(DM_IOCTL_OPEN, dev.tableHead().readerCount());
@@ -56,7 +56,14 @@ public final class DmDevResumeIoctl implements DmIoctlHandler {
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
         int old = dev.tableHead().count(true);
         dev.tableHead().destroyInactive(dm.pdevs());
-        dm.trace(3, "dm_table_destroy: old table (" + old + " entries) destroyed");
+        dm.trace(3, DESTROY, old);
         return Errno.NONE;
     }
+
+    // trace points
+    private static final TracePoint START = requestPoint("dm_dev_resume_ioctl");
+    private static final TracePoint SWITCH = TracePoint.of("dm_table_switch_tables",
+            "dm_table_switch_tables: active slot now {cur_active}, {entries} entries");
+    private static final TracePoint DESTROY = TracePoint.of("dm_table_destroy",
+            "dm_table_destroy: old table ({entries} entries) destroyed");
 }

@@ -10,6 +10,7 @@ import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropNumber;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code dm_dev_status_ioctl()}, sys/dev/dm/dm_ioctl.c (rev 1.31 read in full; newer revisions per
@@ -26,10 +27,10 @@ public final class DmDevStatusIoctl implements DmIoctlHandler {
     @Override
     public Errno handle(DeviceMapper dm, PropDictionary d) {
         Request q = Request.of(d);
-        dm.trace(2, "dm_dev_status_ioctl: " + q.describe());
+        dm.trace(2, START, q.traceValues());
         DmDev dev = dm.devs().lookup(q.name(), q.uuid(), q.minor());
         if (dev == null) {
-            dm.trace(3, "dm_dev_lookup: not found -> ENOENT");
+            dm.trace(3, LOOKUP_NOT_FOUND, Errno.ENOENT);
             return lookupFailed(d, q.flags());
         }
         long flags = q.flags();
@@ -49,4 +50,7 @@ public final class DmDevStatusIoctl implements DmIoctlHandler {
         }
         return Errno.NONE;
     }
+
+    // trace points
+    private static final TracePoint START = requestPoint("dm_dev_status_ioctl");
 }

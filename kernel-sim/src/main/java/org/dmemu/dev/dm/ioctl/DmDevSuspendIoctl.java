@@ -10,6 +10,7 @@ import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropNumber;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code dm_dev_suspend_ioctl()}, sys/dev/dm/dm_ioctl.c (rev 1.31 read in full; newer revisions per
@@ -24,10 +25,10 @@ public final class DmDevSuspendIoctl implements DmIoctlHandler {
     @Override
     public Errno handle(DeviceMapper dm, PropDictionary d) {
         Request q = Request.of(d);
-        dm.trace(2, "dm_dev_suspend_ioctl: " + q.describe());
+        dm.trace(2, START, q.traceValues());
         DmDev dev = dm.devs().lookup(q.name(), q.uuid(), q.minor());
         if (dev == null) {
-            dm.trace(3, "dm_dev_lookup: not found -> ENOENT");
+            dm.trace(3, LOOKUP_NOT_FOUND, Errno.ENOENT);
             return lookupFailed(d, q.flags());
         }
         // dmemu extension: the presuspend hook (Linux), a no-op for NetBSD's own targets
@@ -41,7 +42,11 @@ public final class DmDevSuspendIoctl implements DmIoctlHandler {
         d.setUint32(DM_IOCTL_FLAGS, dev.flags());
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
         addFlag(d, q.flags(), DM_EXISTS_FLAG);
-        dm.trace(3, "device flags 0x" + Integer.toHexString(dev.flags()) + " (I/O continues)");
+        dm.trace(3, FLAGS, dev.flags());
         return Errno.NONE;
     }
+
+    // trace points
+    private static final TracePoint START = requestPoint("dm_dev_suspend_ioctl");
+    private static final TracePoint FLAGS = TracePoint.of("dm_dev_suspend_ioctl", "device flags 0x{flags:x} (I/O continues)");
 }

@@ -7,6 +7,7 @@ import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropString;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * The helpers dm_ioctl.c builds its handlers from: {@code DM_ADD_FLAG}/{@code DM_REMOVE_FLAG}
@@ -79,6 +80,14 @@ public final class DmIoctlUtil {
         return flags;
     }
 
+    /** The first step of the handler {@code function}: the request it got ({@link Request#traceValues}). */
+    public static TracePoint requestPoint(String function) {
+        return TracePoint.of(function, function + ": name {name:q}, uuid {uuid:q}, minor {minor}, flags 0x{flags:x}");
+    }
+
+    /** {@code dm_dev_lookup} found no device: the handler returns ENOENT. */
+    public static final TracePoint LOOKUP_NOT_FOUND = TracePoint.of("dm_dev_lookup", "dm_dev_lookup: not found -> {error}");
+
     /** The lookup-failure epilogue: {@code DM_REMOVE_FLAG(flags, DM_EXISTS_FLAG); return ENOENT}. */
     public static Errno lookupFailed(PropDictionary d, long flags) {
         removeFlag(d, flags, NetbsdDm.DM_EXISTS_FLAG);
@@ -92,11 +101,9 @@ public final class DmIoctlUtil {
                     getU32(d, NetbsdDm.DM_IOCTL_FLAGS, 0), getU32(d, NetbsdDm.DM_IOCTL_MINOR, 0));
         }
 
-        /** For the trace. */
-        public String describe() {
-            return "name " + (name == null ? "(none)" : "\"" + name + "\"") + ", uuid "
-                    + (uuid == null ? "(none)" : "\"" + uuid + "\"") + ", minor " + minor + ", flags 0x"
-                    + Long.toHexString(flags);
+        /** The request's values for a {@link #requestPoint}: name, uuid, minor, flags. */
+        public Object[] traceValues() {
+            return new Object[] {name, uuid, minor, flags};
         }
     }
 }

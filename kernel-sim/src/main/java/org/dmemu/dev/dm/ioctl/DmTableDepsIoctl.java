@@ -10,6 +10,7 @@ import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropNumber;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code dm_table_deps_ioctl()}, sys/dev/dm/dm_ioctl.c (rev 1.31 read in full; newer revisions per
@@ -25,11 +26,11 @@ public final class DmTableDepsIoctl implements DmIoctlHandler {
     @Override
     public Errno handle(DeviceMapper dm, PropDictionary d) {
         Request q = Request.of(d);
-        dm.trace(2, "dm_table_deps_ioctl: " + q.describe());
+        dm.trace(2, START, q.traceValues());
         PropArray deps = new PropArray();
         DmDev dev = dm.devs().lookup(q.name(), q.uuid(), q.minor());
         if (dev == null) {
-            dm.trace(3, "dm_dev_lookup: not found -> ENOENT");
+            dm.trace(3, LOOKUP_NOT_FOUND, Errno.ENOENT);
             return lookupFailed(d, q.flags());
         }
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
@@ -46,7 +47,12 @@ public final class DmTableDepsIoctl implements DmIoctlHandler {
             }
         }
         d.set(DM_IOCTL_CMD_DATA, deps);
-        dm.trace(3, (inactive ? "inactive" : "active") + " table: " + deps.count() + " devices");
+        dm.trace(3, DEPS, inactive, deps.count());
         return Errno.NONE;
     }
+
+    // trace points
+    private static final TracePoint START = requestPoint("dm_table_deps_ioctl");
+    private static final TracePoint DEPS = TracePoint.of("dm_table_deps_ioctl",
+            "{inactive?inactive|active} table: {devices} devices");
 }

@@ -10,6 +10,7 @@ import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropNumber;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code dm_table_load_ioctl()}, sys/dev/dm/dm_ioctl.c (rev 1.31 read in full; newer revisions per
@@ -30,16 +31,16 @@ public final class DmTableLoadIoctl implements DmIoctlHandler {
     @Override
     public Errno handle(DeviceMapper dm, PropDictionary d) {
         Request q = Request.of(d);
-        dm.trace(2, "dm_table_load_ioctl: " + q.describe());
+        dm.trace(2, START, q.traceValues());
         DmDev dev = dm.devs().lookup(q.name(), q.uuid(), q.minor());
         if (dev == null) {
-            dm.trace(3, "dm_dev_lookup: not found -> ENOENT");
+            dm.trace(3, LOOKUP_NOT_FOUND, Errno.ENOENT);
             return lookupFailed(d, q.flags());
         }
         var head = dev.tableHead();
         if ((dev.flags() & DM_INACTIVE_PRESENT_FLAG) != 0) {
             head.destroyInactive(dm.pdevs());
-            dm.trace(3, "dm_table_destroy: previous inactive table destroyed");
+            dm.trace(3, DESTROY_PREVIOUS);
         }
         d.setUint32(DM_IOCTL_MINOR, dev.minor);
         PropArray cmd = d.getArray(DM_IOCTL_CMD_DATA);
@@ -51,8 +52,7 @@ public final class DmTableLoadIoctl implements DmIoctlHandler {
                 String type = cstr(el, DM_TABLE_TYPE);
                 var target = dm.targets().lookup(type);
                 if (target == null) {
-                    dm.trace(3, "dm_target_lookup: \"" + type + "\" not found, autoload dm_target_" + type
-                            + " failed -> ENOENT");
+                    dm.trace(3, TARGET_LOOKUP, type, Errno.ENOENT);
                     return Errno.ENOENT;
                 }
                 long start = el.getUint64(DM_TABLE_START).orElse(0);
@@ -61,7 +61,7 @@ public final class DmTableLoadIoctl implements DmIoctlHandler {
                 DmTableEntry en = new DmTableEntry(start, length, target, params);
                 entries.add(at++, en);
                 if (params == null) {
-                    dm.trace(3, "entry " + i + ": no params -> EINVAL");
+                    dm.trace(3, NO_PARAMS, i, Errno.EINVAL);
                     head.destroyInactive(dm.pdevs());
                     return Errno.EINVAL;
                 }
@@ -70,23 +70,24 @@ public final class DmTableLoadIoctl implements DmIoctlHandler {
                 try {
                     target.init(dm.pdevs(), en, argv);
                 } catch (org.dmemu.sys.DmException e) {
-                    dm.trace(3, "dm_table_init: " + type + " init: " + e.getMessage() + " -> " + e.errno().name());
+                    dm.trace(3, INIT_FAILED, type, e.getMessage(), e.errno());
                     head.destroyInactive(dm.pdevs());
                     return e.errno();
                 }
                 String labelArea = org.dmemu.dev.dm.DmLabelAreaCheck.check(en, i);
                 if (labelArea != null) {
-                    dm.trace(3, labelArea);
+                    dm.trace(3, LABEL_AREA, labelArea);
                     dm.log(labelArea);
                     if (dm.strictOffsets()) {
-                        dm.trace(3, "strict offsets: table refused -> EINVAL");
+                        dm.trace(3, STRICT_OFFSETS, Errno.EINVAL);
                         head.destroyInactive(dm.pdevs());
                         return Errno.EINVAL;
                     }
                 }
-                dm.trace(3, "dm_table_init: " + Long.toUnsignedString(start) + " " + Long.toUnsignedString(length) + " "
-                        + type + " \"" + target.redactParams(params) + "\"" + (en.pdevMaps().isEmpty() ? "" : " -> dm_pdev_insert "
-                        + en.pdevMaps().stream().map(p -> p.name() + " (" + p.udevName() + ")").toList()));
+                if (dm.tracing()) {
+                    dm.trace(3, INIT, start, length, type, target.redactParams(params),
+                            en.pdevMaps().stream().map(p -> p.name() + " (" + p.udevName() + ")").toList());
+                }
             }
         }
         addFlag(d, q.flags(), DM_INACTIVE_PRESENT_FLAG);
@@ -113,4 +114,20 @@ public final class DmTableLoadIoctl implements DmIoctlHandler {
         }
         return out.toArray(new String[0]);
     }
+
+    // trace points
+    private static final TracePoint START = requestPoint("dm_table_load_ioctl");
+    private static final TracePoint DESTROY_PREVIOUS = TracePoint.of("dm_table_destroy",
+            "dm_table_destroy: previous inactive table destroyed");
+    private static final TracePoint TARGET_LOOKUP = TracePoint.of("dm_target_lookup",
+            "dm_target_lookup: {type:q} not found, autoload dm_target_{type} failed -> {error}");
+    private static final TracePoint NO_PARAMS = TracePoint.of("dm_table_load_ioctl", "entry {entry}: no params -> {error}");
+    private static final TracePoint INIT_FAILED = TracePoint.of("dm_table_init",
+            "dm_table_init: {type} init: {reason} -> {error}");
+    /** dmemu's own warning (the dm(4) label-sector rule), as {@link org.dmemu.dev.dm.DmLabelAreaCheck} words it. */
+    private static final TracePoint LABEL_AREA = TracePoint.of("dm_label_area_check", "{warning}");
+    private static final TracePoint STRICT_OFFSETS = TracePoint.of("dm_label_area_check",
+            "strict offsets: table refused -> {error}");
+    private static final TracePoint INIT = TracePoint.of("dm_table_init",
+            "dm_table_init: {start:u} {length:u} {type} {params:q}{pdevs? -> dm_pdev_insert {pdevs}}");
 }

@@ -10,6 +10,7 @@ import org.dmemu.proplib.PropArray;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.proplib.PropNumber;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates {@code dm_table_status_ioctl()}, sys/dev/dm/dm_ioctl.c (rev 1.31 read in full; newer revisions per
@@ -28,11 +29,11 @@ public final class DmTableStatusIoctl implements DmIoctlHandler {
     @Override
     public Errno handle(DeviceMapper dm, PropDictionary d) {
         Request q = Request.of(d);
-        dm.trace(2, "dm_table_status_ioctl: " + q.describe());
+        dm.trace(2, START, q.traceValues());
         PropArray list = new PropArray();
         DmDev dev = dm.devs().lookup(q.name(), q.uuid(), q.minor());
         if (dev == null) {
-            dm.trace(3, "dm_dev_lookup: not found -> ENOENT");
+            dm.trace(3, LOOKUP_NOT_FOUND, Errno.ENOENT);
             return lookupFailed(d, q.flags());
         }
         long flags = q.flags();
@@ -62,8 +63,12 @@ public final class DmTableStatusIoctl implements DmIoctlHandler {
         }
         d.setUint32(DM_IOCTL_FLAGS, flags);
         d.set(DM_IOCTL_CMD_DATA, list);
-        dm.trace(3, (inactive ? "inactive" : "active") + " table: " + list.count() + " entries, "
-                + (tableHook ? "table" : "info") + " hook");
+        dm.trace(3, STATUS, inactive, list.count(), tableHook);
         return Errno.NONE;
     }
+
+    // trace points
+    private static final TracePoint START = requestPoint("dm_table_status_ioctl");
+    private static final TracePoint STATUS = TracePoint.of("dm_table_status_ioctl",
+            "{inactive?inactive|active} table: {entries} entries, {table_hook?table|info} hook");
 }

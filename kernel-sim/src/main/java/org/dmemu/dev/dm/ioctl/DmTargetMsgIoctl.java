@@ -10,6 +10,7 @@ import org.dmemu.dev.dm.DmDev;
 import org.dmemu.dev.dm.DmTableEntry;
 import org.dmemu.proplib.PropDictionary;
 import org.dmemu.sys.Errno;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates DragonFly BSD's {@code dm_message_ioctl()} (sys/dev/disk/dm/dm_ioctl.c; Linux's
@@ -35,28 +36,28 @@ public final class DmTargetMsgIoctl implements DmIoctlHandler {
     public Errno handle(DeviceMapper dm, PropDictionary d) {
         Request q = Request.of(d);
         long sector = d.getUint64(DM_MESSAGE_SECTOR).orElse(0);
-        dm.trace(2, "dm_message_ioctl: " + q.describe() + ", sector " + Long.toUnsignedString(sector));
+        dm.trace(2, START, q.name(), q.uuid(), q.minor(), q.flags(), sector);
         DmDev dev = dm.devs().lookup(q.name(), q.uuid(), q.minor());
         if (dev == null) {
-            dm.trace(3, "dm_dev_lookup: not found -> ENOENT");
+            dm.trace(3, LOOKUP_NOT_FOUND, Errno.ENOENT);
             return lookupFailed(d, q.flags());
         }
         String msg = cstr(d, DM_MESSAGE_STR);
         if (msg == null) {
-            dm.trace(3, "no message string -> EINVAL");
+            dm.trace(3, NO_MESSAGE, Errno.EINVAL);
             return Errno.EINVAL;
         }
         DmTableEntry en = entryFor(dev.tableHead().active().entries(), sector);
         if (en == null) {
-            dm.trace(3, "no active entry for sector " + Long.toUnsignedString(sector) + " -> EINVAL");
+            dm.trace(3, NO_ENTRY, sector, Errno.EINVAL);
             return Errno.EINVAL;
         }
         if (!en.target.hasMessage() || en.config() == null) {
-            dm.trace(3, "target " + en.target.name() + " has no message hook -> EINVAL");
+            dm.trace(3, NO_HOOK, en.target.name(), Errno.EINVAL);
             return Errno.EINVAL;
         }
         String[] argv = DmTableLoadIoctl.tokens(msg, Integer.MAX_VALUE);
-        dm.trace(3, "entry (" + en + "): message \"" + msg + "\"");
+        dm.trace(3, MESSAGE, en, msg);
         Errno e = en.target.message(en, argv, dm.tracing() ? dm.traceSink() : null, 4);
         return e;
     }
@@ -74,4 +75,14 @@ public final class DmTargetMsgIoctl implements DmIoctlHandler {
         }
         return null;
     }
+
+    // trace points
+    private static final TracePoint START = TracePoint.of("dm_message_ioctl",
+            "dm_message_ioctl: name {name:q}, uuid {uuid:q}, minor {minor}, flags 0x{flags:x}, sector {sector:u}");
+    private static final TracePoint NO_MESSAGE = TracePoint.of("dm_message_ioctl", "no message string -> {error}");
+    private static final TracePoint NO_ENTRY = TracePoint.of("dm_message_ioctl",
+            "no active entry for sector {sector:u} -> {error}");
+    private static final TracePoint NO_HOOK = TracePoint.of("dm_message_ioctl",
+            "target {target} has no message hook -> {error}");
+    private static final TracePoint MESSAGE = TracePoint.of("dm_message_ioctl", "entry ({entry}): message {message:q}");
 }
