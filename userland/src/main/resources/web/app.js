@@ -246,7 +246,9 @@ function drawSequence() {
       g.appendChild(svg('path', { d: `M${x2} ${y + 10} l${dir * 6} -4 l0 8 z`, fill: '#55607a' }));
     }
     g.appendChild(svg('circle', { cx: x2, cy: y + 10, r: 4, fill: colorForLane(lane) }));
-    const label = st.text.length > 90 ? st.text.slice(0, 87) + '…' : st.text;
+    if (failed(st)) g.classList.add('failed');
+    const full = stepLabel(st);
+    const label = full.length > 90 ? full.slice(0, 87) + '…' : full;
     g.appendChild(svg('text', { x: LANES.length * laneW + 4, y: y + 14 }, '  '.repeat(st.depth) + label));
     g.appendChild(svg('title', {}, st.text));
     g.appendChild(svg('rect', { x: 0, y, width: W, height: rowH, fill: 'transparent' }));
@@ -259,6 +261,24 @@ function drawSequence() {
   wrap.scrollTop = wrap.scrollHeight;
 }
 
+// A step is drawn as its function and its named values (the structured trace); the exact
+// --trace line is its tooltip and stays in the detail pane.
+function valueText(x) {
+  if (x === null || x === undefined) return '(none)';
+  return Array.isArray(x) ? '[' + x.join(', ') + ']' : String(x);
+}
+
+function stepLabel(st) {
+  const vals = Object.entries(st.values || {}).map(([k, x]) => `${k}=${valueText(x)}`);
+  return vals.length ? `${st.function}  ${vals.join(' ')}` : `${st.function}  ${st.text}`;
+}
+
+// A step whose errno value is set (not NONE) failed: drawn in red.
+function failed(st) {
+  const v = st.values || {};
+  return ['error', 'errno'].some((k) => v[k] !== undefined && v[k] !== null && v[k] !== 'NONE' && v[k] !== 0);
+}
+
 function colorForLane(lane) {
   return ['#55607a', '#1d6fd6', '#d6611d', '#9b3fc7', '#2e9e44', '#c7a11d', '#c72f5c'][LANES.indexOf(lane)] || '#55607a';
 }
@@ -266,9 +286,11 @@ function colorForLane(lane) {
 function selectStep(st) {
   view.selectedStep = st.seq;
   document.querySelectorAll('.step').forEach((g) => g.classList.toggle('selected', Number(g.dataset.seq) === st.seq));
+  const vals = Object.entries(st.values || {}).map(([k, x]) => `  ${k} = ${valueText(x)}`).join('\n');
   document.getElementById('detail').textContent =
     `${st.function} (request ${st.request}, depth ${st.depth}, lane ${st.lane})\n${st.text}\n` +
-    `dmemu: ${st.javaClass || '(not mapped)'}\nNetBSD: ${st.netbsdFile || '(not mapped)'}`;
+    `dmemu: ${st.javaClass || '(not mapped)'}\nNetBSD: ${st.netbsdFile || '(not mapped)'}` +
+    (vals ? `\nvalues:\n${vals}` : '');
 }
 
 // ---- live updates --------------------------------------------------------------------------

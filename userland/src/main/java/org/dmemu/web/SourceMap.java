@@ -52,6 +52,17 @@ final class SourceMap {
             Map.entry("vndstrategy", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/vnd.c")),
             Map.entry("dk_discard", new Source("org.dmemu.dev.disk.Disk#discard", "sys/dev/dksubr.c")),
             Map.entry("dm_detach", new Source(DM + "ioctl.DmDevRemoveIoctl", "sys/dev/dm/device-mapper.c")),
+            Map.entry("dm_target_lookup", new Source(DM + "target.DmTargetList", "sys/dev/dm/dm_target.c")),
+            Map.entry("dm_dev_lookup_minor", new Source(DM + "DeviceMapper#dmstrategy", "sys/dev/dm/dm_dev.c")),
+            Map.entry("nestiobuf_done", new Source(DM + "DeviceMapper#dmstrategy", "sys/kern/vfs_bio.c")),
+            Map.entry("disk_ioctl_switch", new Source(DM + "DmDiskIoctl", "sys/dev/dm/device-mapper.c")),
+            Map.entry("VOP_STRATEGY", new Source(DM + "DmPdev#strategy", "sys/sys/vnode_if.h")),
+            Map.entry("dk_translate", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/dksubr.c")),
+            Map.entry("dk_strategy", new Source("org.dmemu.dev.disk.Disk#strategy", "sys/dev/dksubr.c")),
+            Map.entry("bounds_check_with_label",
+                    new Source("org.dmemu.dev.disk.Disk#strategy", "sys/kern/subr_disk.c")),
+            Map.entry("dm_label_area_check", new Source(DM + "DmLabelAreaCheck",
+                    "not in NetBSD: dmemu's check of the dm(4) label-sector rule")),
             // extensions: the C they follow is not NetBSD's
             Map.entry("dm_message_ioctl", new Source(DM + "ioctl.DmTargetMsgIoctl",
                     "not in NetBSD; DragonFly sys/dev/disk/dm/dm_ioctl.c")),
@@ -98,14 +109,15 @@ final class SourceMap {
     static String lane(String function) {
         switch (function) {
             case "dmioctl", "dm_check_version", "dm_cmd_to_fun", "prop_dictionary_copyin_ioctl",
-                    "prop_dictionary_copyout_ioctl", "return" -> {
+                    "prop_dictionary_copyout_ioctl", "return", "disk_ioctl_switch" -> {
                 return "dmioctl";
             }
-            case "dmstrategy", "dm_table_get_entry", "nestiobuf_setup", "bounds_check_with_mediasize",
-                    "biodone" -> {
+            case "dmstrategy", "dm_table_get_entry", "nestiobuf_setup", "nestiobuf_done", "dm_dev_lookup_minor",
+                    "bounds_check_with_mediasize", "biodone" -> {
                 return "dmstrategy";
             }
-            case "bounds_check", "readdisklabel", "dk_ioctl", "dk_discard" -> {
+            case "bounds_check", "bounds_check_with_label", "readdisklabel", "dk_ioctl", "dk_discard", "dk_translate",
+                    "dk_strategy" -> {
                 return "disk";
             }
             default -> {

@@ -169,8 +169,15 @@ class WebViewTest {
                 "biodone"), fns);
         assertTrue(trace.contains("\"function\":\"dm_table_load_ioctl\",\"lane\":\"handler\","
                 + "\"text\":\"dm_table_load_ioctl: name \\\"vol0\\\", uuid (none), minor 0, flags 0x0\","
-                + "\"javaClass\":\"org.dmemu.dev.dm.ioctl.DmTableLoadIoctl\",\"netbsdFile\":\"sys/dev/dm/dm_ioctl.c\"}"),
+                + "\"javaClass\":\"org.dmemu.dev.dm.ioctl.DmTableLoadIoctl\",\"netbsdFile\":\"sys/dev/dm/dm_ioctl.c\","
+                + "\"values\":{\"name\":\"vol0\",\"uuid\":null,\"minor\":0,\"flags\":\"0x0\"}}"),
                 trace);
+        // the steps' named values come from the kernel's trace points, not from parsing the text
+        assertTrue(trace.contains("\"text\":\"dm_table_init: 0 8192 linear \\\"/dev/wd1a 384\\\" -> dm_pdev_insert"
+                + " [/dev/wd1a (0:16)]\",\"javaClass\":\"org.dmemu.dev.dm.ioctl.DmTableLoadIoctl\",\"netbsdFile\":"
+                + "\"sys/dev/dm/dm_ioctl.c\",\"values\":{\"start\":0,\"length\":8192,\"type\":\"linear\","
+                + "\"params\":\"/dev/wd1a 384\",\"pdevs\":[\"/dev/wd1a (0:16)\"]}}"), trace);
+        assertTrue(trace.contains("\"values\":{\"errno\":0,\"error\":\"NONE\"}"), trace);
         // ?after=N returns only newer steps
         String tail = get(authed("/api/trace?after=34")).body();
         assertEquals(2, tail.split("\"seq\":").length - 1, tail);

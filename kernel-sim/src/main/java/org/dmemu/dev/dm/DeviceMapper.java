@@ -671,7 +671,7 @@ public final class DeviceMapper {
             "dm_cmd_to_fun: unknown command {command?{command:q}|(not a string)} -> {error}");
     private static final TracePoint NO_HANDLER = TracePoint.of("dm_cmd_to_fun", "dm_cmd_to_fun: command \"version\": no handler");
     private static final TracePoint CMD_TO_FUN = TracePoint.of("dm_cmd_to_fun",
-            "dm_cmd_to_fun: command {command:q} -> {function}");
+            "dm_cmd_to_fun: command {command:q} -> {handler}");
     private static final TracePoint DMSTRATEGY = TracePoint.of("dmstrategy",
             "dmstrategy {path} blkno {blkno} bcount {bcount} {direction}");
     private static final TracePoint NO_DEVICE = TracePoint.of("dm_dev_lookup_minor",
