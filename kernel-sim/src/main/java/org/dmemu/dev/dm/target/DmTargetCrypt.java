@@ -12,6 +12,7 @@ import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * The {@code crypt} target with Linux's table syntax (drivers/md/dm-crypt.c, target version
@@ -323,8 +324,7 @@ public final class DmTargetCrypt implements DmTarget {
         int len = nb.bcount();
         if ((blkno & ((ss >> 9) - 1)) != 0 || (len & (ss - 1)) != 0) {
             if (trace != null) {
-                trace.line(depth, "dm_target_crypt_strategy: blkno " + blkno + " bcount " + len
-                        + " not aligned to sector_size " + ss + " -> EIO");
+                trace.emit(depth, UNALIGNED, blkno, len, ss, Errno.EIO);
             }
             nb.setError(Errno.EIO);
             nb.setResid(len);
@@ -333,10 +333,9 @@ public final class DmTargetCrypt implements DmTarget {
         long cc = blkno + c.ivOffset;
         CryptEngine e = c.engine();
         if (trace != null) {
-            trace.line(depth, "dm_target_crypt_strategy: " + (nb.isRead() ? "read" : "write") + " " + len / ss
-                    + " sectors of " + ss + " bytes, " + c.spec.cipherString() + ", iv sector " + cc
-                    + (c.ivLargeSectors ? " (large)" : "") + "; blkno += " + c.offset + " -> " + c.pdev.name()
-                    + " (" + c.pdev.udevName() + ")");
+            // the cipher string only ("aes-xts-plain64"): the key is never a trace value
+            trace.emit(depth, MAP, nb.isRead(), len / ss, ss, c.spec.cipherString(), cc, c.ivLargeSectors, c.offset,
+                    c.pdev.name(), c.pdev.udevName());
         }
         if (nb.isRead()) {
             nb.setBlkno(blkno + c.offset);
@@ -384,4 +383,13 @@ public final class DmTargetCrypt implements DmTarget {
     public int secsize(DmTableEntry entry) {
         return entry.config() instanceof Config c ? Math.max(c.pdev.secsize(), c.sectorSize) : 0;
     }
+
+    // trace points
+
+    private static final TracePoint UNALIGNED = TracePoint.of("dm_target_crypt_strategy",
+            "dm_target_crypt_strategy: blkno {blkno} bcount {bcount} not aligned to sector_size {sector_size}"
+            + " -> {error}");
+    private static final TracePoint MAP = TracePoint.of("dm_target_crypt_strategy",
+            "dm_target_crypt_strategy: {read?read|write} {sectors} sectors of {sector_size} bytes, {cipher},"
+            + " iv sector {iv_sector}{iv_large_sectors? (large)}; blkno += {offset} -> {pdev} ({udev})");
 }

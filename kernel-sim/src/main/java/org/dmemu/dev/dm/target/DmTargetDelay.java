@@ -9,6 +9,7 @@ import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates sys/dev/dm/dm_target_delay.c rev 1.2: {@code delay DEV OFFSET MS [WDEV WOFFSET WMS]},
@@ -114,7 +115,7 @@ public final class DmTargetDelay implements DmTarget {
         Config c = (Config) entry.config();
         Info i = nb.isRead() ? c.read : c.write;
         if (trace != null) {
-            trace.line(depth, "dm_target_delay_strategy: delay " + i.delay + " ticks, blkno += " + i.offset);
+            trace.emit(depth, DELAY, i.delay, i.offset);
         }
         if (i.delay > 0) {
             sleepTicks(i.delay);
@@ -154,4 +155,9 @@ public final class DmTargetDelay implements DmTarget {
     public int secsize(DmTableEntry entry) {
         return entry.config() instanceof Config c ? c.write.pdev.secsize() : 0;
     }
+
+    // trace points
+
+    private static final TracePoint DELAY = TracePoint.of("dm_target_delay_strategy",
+            "dm_target_delay_strategy: delay {delay} ticks, blkno += {offset}");
 }

@@ -7,6 +7,7 @@ import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates sys/dev/dm/dm_target_error.c rev 1.29: {@code error} (no params), version 1.0.0.
@@ -43,7 +44,7 @@ public final class DmTargetError implements DmTarget {
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         if (trace != null) {
-            trace.line(depth, "dm_target_error_strategy: EIO");
+            trace.emit(depth, FAIL, Errno.EIO);
         }
         nb.setError(Errno.EIO);
         nb.setResid(0);
@@ -61,4 +62,9 @@ public final class DmTargetError implements DmTarget {
     public Errno discard(DmTableEntry entry, long blkno, long count) {
         return Errno.EIO;
     }
+
+    // trace points
+
+    private static final TracePoint FAIL = TracePoint.of("dm_target_error_strategy",
+            "dm_target_error_strategy: {error}");
 }

@@ -7,6 +7,7 @@ import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates sys/dev/dm/dm_target_flakey.c rev 1.4:
@@ -170,7 +171,7 @@ public final class DmTargetFlakey implements DmTarget {
         int elapsed = (TICK - c.offsetTime) / DmTargetDelay.HZ;
         boolean down = elapsed % (c.upInt + c.downInt) >= c.upInt;
         if (trace != null) {
-            trace.line(depth, "dm_target_flakey_strategy: " + (down ? "down" : "up") + " phase");
+            trace.emit(depth, PHASE, down);
         }
         if (down) {
             if (nb.isRead()) {
@@ -215,4 +216,9 @@ public final class DmTargetFlakey implements DmTarget {
     public int secsize(DmTableEntry entry) {
         return entry.config() instanceof Config c ? c.pdev.secsize() : 0;
     }
+
+    // trace points
+
+    private static final TracePoint PHASE = TracePoint.of("dm_target_flakey_strategy",
+            "dm_target_flakey_strategy: {down?down|up} phase");
 }

@@ -8,6 +8,7 @@ import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates sys/dev/dm/dm_target_linear.c rev 1.37: {@code linear DEV OFFSET}, version 1.0.2.
@@ -62,14 +63,9 @@ public final class DmTargetLinear implements DmTarget {
         Config c = (Config) entry.config();
         nb.setBlkno(nb.blkno() + c.offset);
         if (trace != null) {
-            trace(trace, depth, c, nb);
+            trace.emit(depth, REMAP, c.offset, c.pdev.name(), c.pdev.udevName(), nb.blkno());
         }
         c.pdev.strategy(nb, depth + 1);
-    }
-
-    private static void trace(Trace trace, int depth, Config c, Buf nb) {
-        trace.line(depth, "dm_target_linear_strategy: blkno += " + Long.toUnsignedString(c.offset) + " -> "
-                + c.pdev.name() + " (" + c.pdev.udevName() + ") blkno " + nb.blkno());
     }
 
     @Override
@@ -102,4 +98,9 @@ public final class DmTargetLinear implements DmTarget {
         Config c = (Config) entry.config();
         return c.pdev.discard(blkno + c.offset, count);
     }
+
+    // trace points
+
+    private static final TracePoint REMAP = TracePoint.of("dm_target_linear_strategy",
+            "dm_target_linear_strategy: blkno += {offset:u} -> {pdev} ({udev}) blkno {blkno}");
 }

@@ -13,6 +13,7 @@ import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * The {@code mirror} target of Linux's drivers/md/dm-raid1.c ({@code mirror_ctr},
@@ -256,15 +257,13 @@ public final class DmTargetMirror implements DmTarget {
             Leg l = ms.chooseReadLeg(region, avoid);
             if (l == null) {
                 if (trace != null) {
-                    trace.line(depth, "dm_target_mirror_strategy: region " + region + ": no leg left to read -> EIO");
+                    trace.emit(depth, NO_LEG, region, Errno.EIO);
                 }
                 return Errno.EIO;
             }
             Errno e = MirrorSet.legIo(l, scratch, nb.flags(), sector, nb.data(), nb.dataOffset() + done, piece, depth + 1);
             if (trace != null) {
-                trace.line(depth, "dm_target_mirror_strategy: region " + region + " (" + (ms.log.inSync(region)
-                        ? "in sync" : "not in sync") + ") read from leg " + l.pdev.udevName()
-                        + (e == Errno.NONE ? "" : " failed (" + e.name() + "), trying another leg"));
+                trace.emit(depth, READ, region, ms.log.inSync(region), l.pdev.udevName(), e);
             }
             if (e == Errno.NONE) {
                 return e;
@@ -288,7 +287,10 @@ public final class DmTargetMirror implements DmTarget {
                 Errno e = MirrorSet.legIo(l, scratch, nb.flags(), sector, nb.data(), nb.dataOffset() + done, piece,
                         depth + 1);
                 if (legs != null) {
-                    legs.append(' ').append(l.pdev.udevName()).append(e == Errno.NONE ? "" : "(" + e.name() + ")");
+                    legs.append(legs.isEmpty() ? "" : " ").append(l.pdev.udevName());
+                    if (e != Errno.NONE) {
+                        legs.append('(').append(e.name()).append(')');
+                    }
                 }
                 if (e == Errno.NONE) {
                     ok++;
@@ -304,8 +306,8 @@ public final class DmTargetMirror implements DmTarget {
                 ms.log.markClean(region);
             }
             if (trace != null) {
-                trace.line(depth, "dm_target_mirror_strategy: region " + region + " written to legs" + legs
-                        + (ok == 0 ? " -> EIO" : ""));
+                trace.emit(depth, WRITE, region, legs.isEmpty() ? null : legs.toString(),
+                        ok == 0 ? Errno.EIO : Errno.NONE);
             }
             return ok == 0 ? Errno.EIO : Errno.NONE;
         }
@@ -393,4 +395,14 @@ public final class DmTargetMirror implements DmTarget {
     public int secsize(DmTableEntry entry) {
         return entry.config() instanceof Config c ? DmPdev.maxSecsize(c.pdevs()) : 0;
     }
+
+    // trace points
+
+    private static final TracePoint NO_LEG = TracePoint.of("dm_target_mirror_strategy",
+            "dm_target_mirror_strategy: region {region}: no leg left to read -> {error}");
+    private static final TracePoint READ = TracePoint.of("dm_target_mirror_strategy",
+            "dm_target_mirror_strategy: region {region} ({in_sync?in sync|not in sync}) read from leg {udev}"
+            + "{error? failed ({error}), trying another leg}");
+    private static final TracePoint WRITE = TracePoint.of("dm_target_mirror_strategy",
+            "dm_target_mirror_strategy: region {region} written to legs{legs? {legs}}{error? -> {error}}");
 }

@@ -14,6 +14,7 @@ import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * The {@code multipath} target of Linux's drivers/md/dm-mpath.c ({@code multipath_ctr},
@@ -179,24 +180,22 @@ public final class DmTargetMultipath implements DmTarget {
         for (;;) {
             Pgpath p = m.startIo(len);
             if (p == null) {
-                Multipath.NoPath r = m.awaitPath(trace == null ? () -> { } : () -> trace.line(depth,
-                        "dm_target_multipath_strategy: no valid path, queue_if_no_path: buf queued"));
+                Multipath.NoPath r = m.awaitPath(trace == null ? () -> { } : () -> trace.emit(depth, QUEUED));
                 if (r == Multipath.NoPath.RETRY) {
                     if (trace != null) {
-                        trace.line(depth, "dm_target_multipath_strategy: a path is valid again, buf resumes");
+                        trace.emit(depth, RESUMED);
                     }
                     continue;
                 }
                 if (trace != null) {
-                    trace.line(depth, "dm_target_multipath_strategy: no valid path -> EIO");
+                    trace.emit(depth, NO_PATH, Errno.EIO);
                 }
                 nb.setError(Errno.EIO);
                 nb.setResid(len);
                 return;
             }
             if (trace != null) {
-                trace.line(depth, "dm_target_multipath_strategy: group " + p.pg.pgNum + " " + p.pg.ps.psName()
-                        + " chose path " + p.pdev.udevName() + " (" + p.pdev.name() + ")");
+                trace.emit(depth, CHOOSE_PATH, p.pg.pgNum, p.pg.ps.psName(), p.pdev.udevName(), p.pdev.name());
             }
             scratch.setup(nb.flags(), nb.blkno(), nb.data(), nb.dataOffset(), len);
             p.pdev.strategy(scratch, depth + 1);
@@ -213,8 +212,7 @@ public final class DmTargetMultipath implements DmTarget {
             }
             boolean failed = m.failPath(p);
             if (trace != null) {
-                trace.line(depth, "dm_target_multipath_strategy: path " + p.pdev.udevName() + " returned "
-                        + e.name() + (failed ? ": fail_path, fail_count " + p.failCount() : "") + "; retrying");
+                trace.emit(depth, RETRY, p.pdev.udevName(), e, failed, p.failCount());
             }
         }
     }
@@ -233,9 +231,7 @@ public final class DmTargetMultipath implements DmTarget {
         Multipath m = c.m();
         Errno r = messageResult(c, argv);
         if (trace != null) {
-            trace.line(depth, "multipath_message: " + String.join(" ", argv) + " -> "
-                    + (r == Errno.NONE ? "0" : r.name()) + " (" + m.nrValidPaths() + " valid paths, "
-                    + m.queued() + " bufs queued)");
+            trace.emit(depth, MESSAGE, String.join(" ", argv), r, m.nrValidPaths(), m.queued());
         }
         return r;
     }
@@ -388,4 +384,20 @@ public final class DmTargetMultipath implements DmTarget {
     public int secsize(DmTableEntry entry) {
         return entry.config() instanceof Config c ? DmPdev.maxSecsize(c.pdevs()) : 0;
     }
+
+    // trace points
+
+    private static final TracePoint QUEUED = TracePoint.of("dm_target_multipath_strategy",
+            "dm_target_multipath_strategy: no valid path, queue_if_no_path: buf queued");
+    private static final TracePoint RESUMED = TracePoint.of("dm_target_multipath_strategy",
+            "dm_target_multipath_strategy: a path is valid again, buf resumes");
+    private static final TracePoint NO_PATH = TracePoint.of("dm_target_multipath_strategy",
+            "dm_target_multipath_strategy: no valid path -> {error}");
+    private static final TracePoint CHOOSE_PATH = TracePoint.of("dm_target_multipath_strategy",
+            "dm_target_multipath_strategy: group {pg_num} {path_selector} chose path {udev} ({pdev})");
+    private static final TracePoint RETRY = TracePoint.of("dm_target_multipath_strategy",
+            "dm_target_multipath_strategy: path {udev} returned {error}"
+            + "{failed?: fail_path, fail_count {fail_count}}; retrying");
+    private static final TracePoint MESSAGE = TracePoint.of("multipath_message",
+            "multipath_message: {argv} -> {error?{error}|0} ({nr_valid_paths} valid paths, {queued} bufs queued)");
 }

@@ -10,6 +10,7 @@ import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * The {@code snapshot} target of Linux's drivers/md/dm-snap.c ({@code snapshot_ctr},
@@ -148,7 +149,10 @@ public final class DmTargetSnapshot implements DmTarget {
         lock.lock();
         try {
             if (!st.valid()) {
-                fail(nb, Errno.EIO, trace, depth, "snapshot is invalid -> EIO");
+                if (trace != null) {
+                    trace.emit(depth, INVALID, Errno.EIO);
+                }
+                fail(nb, Errno.EIO);
                 return;
             }
             long cs = st.chunkSize();
@@ -162,22 +166,26 @@ public final class DmTargetSnapshot implements DmTarget {
                 if (n < 0 && !read) {
                     n = s.copyChunk(chunk, trace, depth);
                     if (n < 0) {
-                        fail(nb, Errno.EIO, trace, depth, "no room for an exception -> EIO");
+                        if (trace != null) {
+                            trace.emit(depth, NO_ROOM, Errno.EIO);
+                        }
+                        fail(nb, Errno.EIO);
                         return;
                     }
                 }
                 DmPdev target = n < 0 ? c.origin() : c.cow();
                 long tsec = n < 0 ? sector : n * cs + (sector - chunk * cs);
                 if (trace != null) {
-                    trace.line(depth, "dm_target_snapshot_strategy: chunk " + chunk + " " + (read ? "read" : "write")
-                            + (n < 0 ? " from origin " : " in COW chunk " + n + " on ") + target.udevName()
-                            + " sector " + tsec);
+                    trace.emit(depth, REMAP, chunk, read, n < 0 ? null : n, target.udevName(), tsec);
                 }
                 scratch.setup(nb.flags(), tsec, nb.data(), nb.dataOffset() + done, piece);
                 target.strategy(scratch, depth + 1);
                 Errno e = DmTarget.outcome(scratch, piece);
                 if (e != Errno.NONE) {
-                    fail(nb, e, trace, depth, "component I/O failed");
+                    if (trace != null) {
+                        trace.emit(depth, IO_FAILED);
+                    }
+                    fail(nb, e);
                     return;
                 }
                 done += piece;
@@ -188,12 +196,9 @@ public final class DmTargetSnapshot implements DmTarget {
         }
     }
 
-    private static void fail(Buf nb, Errno e, Trace trace, int depth, String why) {
+    private static void fail(Buf nb, Errno e) {
         nb.setError(e);
         nb.setResid(nb.bcount());
-        if (trace != null) {
-            trace.line(depth, "dm_target_snapshot_strategy: " + why);
-        }
     }
 
     /** {@code snapshot_status(STATUSTYPE_INFO)}. */
@@ -241,4 +246,16 @@ public final class DmTargetSnapshot implements DmTarget {
     public int secsize(DmTableEntry entry) {
         return entry.config() instanceof Config c ? Math.max(c.origin().secsize(), c.cow().secsize()) : 0;
     }
+
+    // trace points
+
+    private static final TracePoint INVALID = TracePoint.of("dm_target_snapshot_strategy",
+            "dm_target_snapshot_strategy: snapshot is invalid -> {error}");
+    private static final TracePoint NO_ROOM = TracePoint.of("dm_target_snapshot_strategy",
+            "dm_target_snapshot_strategy: no room for an exception -> {error}");
+    private static final TracePoint REMAP = TracePoint.of("dm_target_snapshot_strategy",
+            "dm_target_snapshot_strategy: chunk {chunk} {read?read|write}"
+            + "{new_chunk? in COW chunk {new_chunk} on | from origin }{udev} sector {sector}");
+    private static final TracePoint IO_FAILED = TracePoint.of("dm_target_snapshot_strategy",
+            "dm_target_snapshot_strategy: component I/O failed");
 }

@@ -8,6 +8,7 @@ import org.dmemu.sys.Buf;
 import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * The {@code snapshot-origin} target of Linux's drivers/md/dm-snap.c ({@code origin_ctr},
@@ -71,8 +72,7 @@ public final class DmTargetSnapshotOrigin implements DmTarget {
         DmPdev p = cf.pdev();
         if (nb.isRead()) {
             if (trace != null) {
-                trace.line(depth, "dm_target_snapshot_origin_strategy: read"
-                        + " passes through to " + p.udevName());
+                trace.emit(depth, READ, p.udevName());
             }
             p.strategy(nb, depth + 1);
             return;
@@ -97,7 +97,7 @@ public final class DmTargetSnapshotOrigin implements DmTarget {
                 }
             }
             if (trace != null) {
-                trace.line(depth, "dm_target_snapshot_origin_strategy: write goes to " + p.udevName());
+                trace.emit(depth, WRITE, p.udevName());
             }
             p.strategy(nb, depth + 1);
         } finally {
@@ -121,4 +121,11 @@ public final class DmTargetSnapshotOrigin implements DmTarget {
     public int secsize(DmTableEntry entry) {
         return entry.config() instanceof Config c ? c.pdev().secsize() : 0;
     }
+
+    // trace points
+
+    private static final TracePoint READ = TracePoint.of("dm_target_snapshot_origin_strategy",
+            "dm_target_snapshot_origin_strategy: read passes through to {udev}");
+    private static final TracePoint WRITE = TracePoint.of("dm_target_snapshot_origin_strategy",
+            "dm_target_snapshot_origin_strategy: write goes to {udev}");
 }

@@ -8,6 +8,7 @@ import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates sys/dev/dm/dm_target_stripe.c rev 1.45: {@code striped COUNT CHUNK (DEV OFFSET)…},
@@ -116,7 +117,7 @@ public final class DmTargetStripe implements DmTarget {
         int len = nb.bcount();
         if (c.count == 0 || c.chunk == 0) {
             if (trace != null) {
-                trace.line(depth, "dm_target_stripe_strategy: stripe count or chunk 0 -> EIO");
+                trace.emit(depth, NO_STRIPES, Errno.EIO);
             }
             nb.setError(Errno.EIO);
             nb.setResid(len);
@@ -144,7 +145,7 @@ public final class DmTargetStripe implements DmTarget {
             long devblk = row * chunk + off + c.offsets[dev];
             scratch.setupSlice(nb.flags(), devblk, nb, done, n);
             if (trace != null) {
-                trace(trace, depth, c, blkno, dev, devblk, n);
+                trace.emit(depth, STRIPE, blkno, dev, c.pdevs[dev].name(), c.pdevs[dev].udevName(), devblk, n);
             }
             c.pdevs[dev].strategy(scratch, depth + 1);
             Errno e = DmTarget.outcome(scratch, n);
@@ -156,11 +157,6 @@ public final class DmTargetStripe implements DmTarget {
         }
         nb.setError(err);
         nb.setResid(err == Errno.NONE ? 0 : len);
-    }
-
-    private static void trace(Trace trace, int depth, Config c, long blkno, int dev, long devblk, int n) {
-        trace.line(depth, "dm_target_stripe_strategy: entry blkno " + blkno + " -> stripe " + dev + " "
-                + c.pdevs[dev].name() + " (" + c.pdevs[dev].udevName() + ") blkno " + devblk + ", " + n + " bytes");
     }
 
     /** DIOCCACHESYNC on each stripe device; stops at and returns the first error. */
@@ -242,4 +238,12 @@ public final class DmTargetStripe implements DmTarget {
         }
         return Errno.NONE;
     }
+
+    // trace points
+
+    private static final TracePoint NO_STRIPES = TracePoint.of("dm_target_stripe_strategy",
+            "dm_target_stripe_strategy: stripe count or chunk 0 -> {error}");
+    private static final TracePoint STRIPE = TracePoint.of("dm_target_stripe_strategy",
+            "dm_target_stripe_strategy: entry blkno {blkno} -> stripe {stripe_devnr} {pdev} ({udev})"
+            + " blkno {nestbuf_blkno}, {bcount} bytes");
 }

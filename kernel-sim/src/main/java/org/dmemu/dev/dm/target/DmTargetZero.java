@@ -8,6 +8,7 @@ import org.dmemu.sys.DmException;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Extents;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * Emulates sys/dev/dm/dm_target_zero.c: {@code zero} (no params), version 1.0.0. Fills the buf
@@ -44,7 +45,7 @@ public final class DmTargetZero implements DmTarget {
     @Override
     public void strategy(DmTableEntry entry, Buf nb, Buf scratch, Trace trace, int depth) {
         if (trace != null) {
-            trace.line(depth, "dm_target_zero_strategy: " + nb.bcount() + " zero bytes");
+            trace.emit(depth, ZEROS, nb.bcount());
         }
         nb.zero();
         nb.setResid(0);
@@ -62,4 +63,9 @@ public final class DmTargetZero implements DmTarget {
     public Errno discard(DmTableEntry entry, long blkno, long count) {
         return Errno.NONE;
     }
+
+    // trace points
+
+    private static final TracePoint ZEROS = TracePoint.of("dm_target_zero_strategy",
+            "dm_target_zero_strategy: {bcount} zero bytes");
 }

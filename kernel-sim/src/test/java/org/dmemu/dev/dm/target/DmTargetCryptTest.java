@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.dmemu.dev.dm.DmTableEntry;
+import org.dmemu.sys.TraceEvent;
 import org.dmemu.sys.TraceText;
 import org.dmemu.dev.dm.DmTestSupport;
 import org.dmemu.kern.DiskSpec;
@@ -175,8 +177,9 @@ class DmTargetCryptTest {
     @Test
     void keyNeverInTrace_wipedOnDestroy() throws IOException {
         ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        List<TraceEvent> events = new CopyOnWriteArrayList<>();
         Kernel k = Kernel.boot(new KernelConfig(List.of(new DiskSpec("wd1", "mem:8M", 512)), Set.of("crypt"), false, false,
-                new TraceText(new PrintStream(trace, true, StandardCharsets.UTF_8))));
+                new TraceText(new PrintStream(trace, true, StandardCharsets.UTF_8)).andThen(events::add)));
         try (DmTestSupport t = new DmTestSupport(k)) {
             t.up("a", line(0, 64, "crypt", "aes-xts-plain64 " + KEY64 + " 0 /dev/wd1a 0"));
             t.io("/dev/mapper/a", true, 0, new byte[4096]);
@@ -185,6 +188,12 @@ class DmTargetCryptTest {
             assertTrue(s.contains("crypt \"aes-xts-plain64 " + "0".repeat(128) + " 0 /dev/wd1a 0\""), s);
             assertTrue(s.contains("dm_target_crypt_strategy: read 8 sectors"), s);
             assertFalse(s.contains(KEY64.substring(0, 16)), s);
+            assertTrue(events.stream().anyMatch(e -> e.function().equals("dm_target_crypt_strategy")));
+            for (TraceEvent e : events) {
+                for (Object v : e.args()) {
+                    assertFalse(String.valueOf(v).contains(KEY64.substring(0, 16)), e.function() + " " + e.values());
+                }
+            }
             assertTrue(k.deviceMapper().messages().stream().noneMatch(m -> m.contains(KEY64.substring(0, 16))));
         }
         try (DmTestSupport t = new DmTestSupport(Set.of("crypt"), false)) {

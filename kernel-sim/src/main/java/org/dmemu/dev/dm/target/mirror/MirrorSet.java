@@ -7,6 +7,7 @@ import org.dmemu.dev.dm.DmPdev;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * The run-time state of one mirror table entry, after Linux's {@code struct mirror_set}
@@ -221,7 +222,9 @@ public final class MirrorSet {
             Errno e = legIo(src, scratch, Buf.B_READ, start, tmp, 0, len, 1);
             if (e != Errno.NONE) {
                 failLeg(src, 'S');
-                trace("do_recovery: region " + r + ": read from " + src.pdev.udevName() + " failed (" + e.name() + ")");
+                if (trace != null) {
+                    trace.emit(0, READ_FAILED, r, src.pdev.udevName(), e);
+                }
                 return false;
             }
             boolean all = true;
@@ -238,20 +241,27 @@ public final class MirrorSet {
             }
             if (!all) {
                 // a failed leg cannot be brought in sync: the region stays out of sync, as in Linux
-                trace("do_recovery: region " + r + ": a leg has failed, region stays out of sync");
+                if (trace != null) {
+                    trace.emit(0, LEG_FAILED, r);
+                }
                 return false;
             }
             log.setRegionSync(r, true);
-            trace("do_recovery: region " + r + " (sectors " + start + "-" + (start + len / Buf.DEV_BSIZE - 1)
-                    + ") copied from " + src.pdev.udevName() + ": " + log.syncCount() + "/" + log.regionCount
-                    + " in sync");
+            if (trace != null) {
+                trace.emit(0, RECOVERED, r, start, start + len / Buf.DEV_BSIZE - 1, src.pdev.udevName(),
+                        log.syncCount(), log.regionCount);
+            }
             return true;
         }
     }
 
-    private void trace(String s) {
-        if (trace != null) {
-            trace.line(0, s);
-        }
-    }
+    // trace points
+
+    private static final TracePoint READ_FAILED = TracePoint.of("do_recovery",
+            "do_recovery: region {region}: read from {udev} failed ({error})");
+    private static final TracePoint LEG_FAILED = TracePoint.of("do_recovery",
+            "do_recovery: region {region}: a leg has failed, region stays out of sync");
+    private static final TracePoint RECOVERED = TracePoint.of("do_recovery",
+            "do_recovery: region {region} (sectors {start}-{end}) copied from {udev}:"
+            + " {sync_count}/{region_count} in sync");
 }

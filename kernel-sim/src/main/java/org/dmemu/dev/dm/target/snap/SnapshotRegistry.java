@@ -10,6 +10,7 @@ import org.dmemu.dev.dm.DmPdev;
 import org.dmemu.sys.Buf;
 import org.dmemu.sys.Errno;
 import org.dmemu.sys.Trace;
+import org.dmemu.sys.TracePoint;
 
 /**
  * What Linux's dm-snap.c keeps in its {@code _origins} hash: per origin device (by dev_t) the
@@ -79,7 +80,7 @@ public final class SnapshotRegistry {
             if (n < 0) {
                 store.drop();
                 if (trace != null) {
-                    trace.line(depth, "snapshot COW " + store.cow.udevName() + " full: snapshot invalidated");
+                    trace.emit(depth, COW_FULL, store.cow.udevName());
                 }
                 return -1;
             }
@@ -98,13 +99,12 @@ public final class SnapshotRegistry {
             if (e != Errno.NONE) {
                 store.drop();
                 if (trace != null) {
-                    trace.line(depth, "snapshot COW copy failed (" + e.name() + "): snapshot invalidated");
+                    trace.emit(depth, COPY_FAILED, e);
                 }
                 return -1;
             }
             if (trace != null) {
-                trace.line(depth, "copy-on-write: origin chunk " + chunk + " (sectors " + start + "-"
-                        + (start + cs - 1) + ") -> COW " + store.cow.udevName() + " chunk " + n);
+                trace.emit(depth, COPY, chunk, start, start + cs - 1, store.cow.udevName(), n);
             }
             return n;
         }
@@ -145,4 +145,13 @@ public final class SnapshotRegistry {
     public void addStore(ExceptionStore s) {
         stores.put(s.cow.dev(), s);
     }
+
+    // trace points
+
+    private static final TracePoint COW_FULL = TracePoint.of("__invalidate_snapshot",
+            "snapshot COW {cow} full: snapshot invalidated");
+    private static final TracePoint COPY_FAILED = TracePoint.of("__invalidate_snapshot",
+            "snapshot COW copy failed ({error}): snapshot invalidated");
+    private static final TracePoint COPY = TracePoint.of("start_copy",
+            "copy-on-write: origin chunk {chunk} (sectors {start}-{end}) -> COW {cow} chunk {new_chunk}");
 }
