@@ -51,14 +51,4 @@ public final class Trace {
         String prefix = THREAD_PREFIX.get();
         listener.event(new TraceEvent(prefix == null ? "" : prefix, depth + shift.get()[0], point, values));
     }
-
-    /** Transitional: free text, until every caller has its trace point. */
-    @Deprecated
-    private static final TracePoint LINE = TracePoint.of("?", "{text}");
-
-    /** Transitional: free text, until every caller has its trace point. */
-    @Deprecated
-    public void line(int depth, String text) {
-        emit(depth, LINE, text);
-    }
 }

@@ -76,6 +76,12 @@ final class SourceMap {
                     "NetBSD has a stub only; Linux drivers/md/dm-snap.c")),
             Map.entry("dm_target_snapshot_origin_strategy", new Source(DM + "target.DmTargetSnapshotOrigin",
                     "NetBSD has a stub only; Linux drivers/md/dm-snap.c")),
+            Map.entry("start_copy", new Source(DM + "target.snap.SnapshotRegistry",
+                    "NetBSD has a stub only; Linux drivers/md/dm-snap.c")),
+            Map.entry("__invalidate_snapshot", new Source(DM + "target.snap.SnapshotRegistry",
+                    "NetBSD has a stub only; Linux drivers/md/dm-snap.c")),
+            Map.entry("do_recovery", new Source(DM + "target.mirror.MirrorSet",
+                    "NetBSD has a stub only; Linux drivers/md/dm-raid1.c")),
             Map.entry("dm_target_crypt_strategy", new Source(DM + "target.DmTargetCrypt",
                     "not in NetBSD (cgd instead); DragonFly sys/dev/disk/dm/crypt/dm_target_crypt.c")));
 
@@ -121,7 +127,9 @@ final class SourceMap {
                 return "disk";
             }
             default -> {
-                if (function.startsWith("dm_target_") || function.equals("multipath_message")) {
+                if (function.startsWith("dm_target_") || function.equals("multipath_message")
+                        || function.equals("start_copy") || function.equals("__invalidate_snapshot")
+                        || function.equals("do_recovery")) {
                     return "target";
                 }
                 if (function.startsWith("dm_") && function.endsWith("_ioctl")) {
