@@ -41,6 +41,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class WebBrowserTest {
     private static final Path DEMO = Path.of("..", "docs", "examples", "trace-demo.replay");
     private static final Path SHOTS = Path.of("target", "web-screenshots");
+    /** The main views, as committed to docs/images/ (the README and docs/web.md show them). */
+    private static final java.util.Map<String, String> DOC_SHOTS = java.util.Map.of(
+            "mapAndDevices_updateLive_afterCreateReloadResume", "map-and-devices",
+            "sequenceDiagram_showsTheFunctionsOfAReloadInOrder_andClickNamesTheSource", "sequence-diagram",
+            "stepThrough_advancesAndMatchesReplay", "step-through");
 
     private Kernel kernel;
     private TraceTap tap;
@@ -86,10 +91,9 @@ class WebBrowserTest {
         byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
         Files.createDirectories(SHOTS);
         Files.write(SHOTS.resolve(name + ".png"), png);
-        if (Boolean.getBoolean("web.screenshots.docs")) {
-            Path docs = Path.of("..", "docs", "images");
-            Files.createDirectories(docs);
-            Files.write(docs.resolve("web-" + name + ".png"), png);
+        String doc = DOC_SHOTS.get(name);
+        if (doc != null && Boolean.getBoolean("web.screenshots.docs")) {
+            Files.write(Path.of("..", "docs", "images", "web-" + doc + ".png"), png);
         }
     }
 
