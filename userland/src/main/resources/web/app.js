@@ -212,7 +212,7 @@ function drawSequence() {
   const laneW = 112;
   const rowH = 20;
   const top = 26;
-  const W = LANES.length * laneW + 420;
+  const W = LANES.length * laneW + 960;
   const H = top + view.steps.length * rowH + 10 + Math.max(0, new Set(view.steps.map((x) => x.request)).size) * 6;
   s.setAttribute('viewBox', `0 0 ${W} ${H}`);
   s.setAttribute('width', W);
@@ -248,7 +248,7 @@ function drawSequence() {
     g.appendChild(svg('circle', { cx: x2, cy: y + 10, r: 4, fill: colorForLane(lane) }));
     if (failed(st)) g.classList.add('failed');
     const full = stepLabel(st);
-    const label = full.length > 90 ? full.slice(0, 87) + '…' : full;
+    const label = full.length > 140 ? full.slice(0, 137) + '…' : full;
     g.appendChild(svg('text', { x: LANES.length * laneW + 4, y: y + 14 }, '  '.repeat(st.depth) + label));
     g.appendChild(svg('title', {}, st.text));
     g.appendChild(svg('rect', { x: 0, y, width: W, height: rowH, fill: 'transparent' }));

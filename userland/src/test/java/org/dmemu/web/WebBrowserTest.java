@@ -162,6 +162,18 @@ class WebBrowserTest {
         assertTrue(detail.startsWith("dm_table_init (request " + lastRequest + ", depth 3, lane dm core)"), detail);
         assertTrue(detail.contains("dmemu: org.dmemu.dev.dm.ioctl.DmTableLoadIoctl"), detail);
         assertTrue(detail.contains("NetBSD: sys/dev/dm/dm_ioctl.c"), detail);
+        // the step is drawn and detailed from the kernel's named values, not from its text
+        assertTrue(detail.endsWith("values:\n  start = 0\n  length = 8192\n  type = linear\n  params = /dev/wd1a 384\n"
+                + "  pdevs = [/dev/wd1a (0:16)]"), detail);
+        assertEquals("      dm_table_init  start=0 length=8192 type=linear params=/dev/wd1a 384 pdevs=[/dev/wd1a (0:16)]",
+                browser.findElement(By.cssSelector("g.step[data-function=dm_table_init] text")).getAttribute("textContent"));
+        assertTrue(browser.findElements(By.cssSelector("g.step.failed")).isEmpty());
+        runDemo(1); // create vol0 again: EEXIST, drawn as a failed step
+        WebElement failed = waiting().until(d -> d.findElements(By.cssSelector("g.step.failed")).stream()
+                .findFirst().orElse(null));
+        assertEquals("dm_dev_lookup", failed.getAttribute("data-function"));
+        assertEquals("dm_dev_lookup: exists -> EEXIST",
+                failed.findElement(By.tagName("title")).getAttribute("textContent"));
     }
 
     @Test
