@@ -377,7 +377,7 @@ public final class Disk implements AutoCloseable {
     }
 
     /** {@code DKF_WLABEL | DKF_LABELLING}: may a write cover the label sector now? */
-    private boolean labelWritable() {
+    boolean labelWritable() {
         return labelled != null ? labelled.guard().writable() : wlabel;
     }
 
@@ -399,7 +399,7 @@ public final class Disk implements AutoCloseable {
     }
 
     /** The partition's name: the unit and its letter ({@code wd1a}). */
-    private String partName(int part) {
+    String partName(int part) {
         return name + (char) ('a' + part);
     }
 
@@ -499,119 +499,37 @@ public final class Disk implements AutoCloseable {
         store.close();
     }
 
-    // ---- discard and block status (issue 15) ----
+    // ---- discard and block status (issue 15): DiskDiscard ----
 
-    /**
-     * {@code dk_discard} (sys/dev/dksubr.c) and the disk's {@code d_discard} on partition
-     * {@code part}: discards {@code count} DEV_BSIZE blocks from {@code blkno} of the partition.
-     * As {@code dk_discard}: EINVAL unless the range starts and ends on a sector boundary; then
-     * {@code dk_translate}'s checks: EINVAL for a start past the end, a range crossing the end is
-     * cut there, a range starting at the end is done (nothing to discard); EROFS for a non-raw
-     * range covering the label sector while DIOCWLABEL is off (a discard is a {@code B_WRITE}
-     * buf). Then the medium discards the bytes: memory chunks are dropped, an image file gets
-     * a hole ({@code fallocate(PUNCH_HOLE)}); ENODEV when the medium cannot (an image file on a
-     * file system without hole punching, or without dmemu's native library), EIO on failure.
-     *
-     * <p>Differences from NetBSD: the emulated media always honour a discard (wd(4) answers
-     * ENODEV when the drive has no TRIM) and the discarded range then reads as zeros (a real
-     * TRIM need not).
-     */
+    /** {@code dk_discard} on partition {@code part}: see {@link DiskDiscard#discard}. */
     public Errno discard(int part, long blkno, long count) {
-        if (blkno < 0 || count < 0 || ((blkno << Buf.DEV_BSHIFT) % secsize) != 0
-                || ((count << Buf.DEV_BSHIFT) % secsize) != 0) {
-            return traced(Errno.EINVAL, DISCARD_EINVAL, Errno.EINVAL);
-        }
-        if (count == 0) {
-            return Errno.NONE;
-        }
-        DiskLabelState st = state; // one snapshot, as the strategy routine reads it
-        DiskPartition[] lp = st.parts;
-        long limit = rawBlocks;
-        long poff = 0;
-        if (part != RAW_PART) {
-            if (part < 0 || part >= lp.length) {
-                return traced(Errno.ENXIO, DISCARD_NO_PARTITION);
-            }
-            limit = lp[part].size() << blkshift;
-            poff = lp[part].offset();
-        }
-        if (blkno + count > limit) {
-            long left = limit - blkno;
-            if (left == 0) {
-                return Errno.NONE;
-            }
-            if (left < 0) {
-                return traced(Errno.EINVAL, DISCARD_PAST_END, blkno, limit, Errno.EINVAL);
-            }
-            count = left;
-        }
-        if (part != RAW_PART) {
-            if (st.secpercyl == 0) {
-                return traced(Errno.EINVAL, NO_SECPERCYL, Errno.EINVAL);
-            }
-            long ls = st.labelSector;
-            long first = blkno + (poff << blkshift);
-            if (!labelWritable() && first <= ls && first + count > ls) {
-                return traced(Errno.EROFS, DISCARD_LABEL, ls, Errno.EROFS);
-            }
-        }
-        long pos = ((blkno >> blkshift) + poff) * secsize;
-        long len = count << Buf.DEV_BSHIFT;
-        Errno e = store.discard(pos, len);
-        if (trace != null) {
-            trace.emit(0, DK_DISCARD, partName(part), pos, len, e);
-        }
-        return e;
+        return DiskDiscard.discard(this, part, blkno, count);
     }
 
-    /**
-     * The block status of {@code count} DEV_BSIZE blocks from {@code blkno} of partition
-     * {@code part}, appended to {@code out}: holes of the medium (memory chunks never written,
-     * image-file holes found with {@code SEEK_HOLE}/{@code SEEK_DATA}) as HOLE|ZERO, the rest
-     * as DATA; blocks past the partition's end as DATA (reads there fail). Always NONE.
-     *
-     * <p>Differences from NetBSD: a dmemu extension (no NetBSD disk answers such a query).
-     */
+    /** The block status of a range of partition {@code part}: see {@link DiskDiscard#blockStatus}. */
     public Errno blockStatus(int part, long blkno, long count, Extents out) {
-        DiskPartition[] lp = state.parts;
-        long limit = rawBlocks;
-        long poff = 0;
-        if (part != RAW_PART && part < lp.length) {
-            limit = lp[part].size() << blkshift;
-            poff = lp[part].offset();
-        }
-        long inside = blkno < 0 || blkno >= limit ? 0 : Math.min(count, limit - blkno);
-        long pos = ((blkno >> blkshift) + poff) * secsize + ((blkno & ((1L << blkshift) - 1)) << Buf.DEV_BSHIFT);
-        long end = pos + (inside << Buf.DEV_BSHIFT);
-        long p = pos;
-        while (p < end && !out.full()) {
-            long d = store.nextData(p);
-            if (d < 0) {
-                break;
-            }
-            if (d > p) {
-                long h = Math.min(d, end);
-                out.add(h - p, Extents.HOLE | Extents.ZERO);
-                p = h;
-                continue;
-            }
-            long h = store.nextHole(p);
-            if (h <= p) {
-                break;
-            }
-            h = Math.min(h, end);
-            out.add(h - p, Extents.DATA);
-            p = h;
-        }
-        out.add(end - p + ((count - inside) << Buf.DEV_BSHIFT), Extents.DATA);
-        return Errno.NONE;
+        return DiskDiscard.blockStatus(this, part, blkno, count, out);
     }
 
-    private Errno traced(Errno e, TracePoint why, Object... values) {
-        if (trace != null) {
-            trace.emit(0, why, values);
-        }
-        return e;
+    // what DiskDiscard reads of the disk
+    int blkshift() {
+        return blkshift;
+    }
+
+    long rawBlocks() {
+        return rawBlocks;
+    }
+
+    DiskLabelState labelState() {
+        return state;
+    }
+
+    BackingStore store() {
+        return store;
+    }
+
+    Trace trace() {
+        return trace;
     }
 
     @Override
@@ -624,7 +542,7 @@ public final class Disk implements AutoCloseable {
     private static final TracePoint TRANSLATE_EINVAL = TracePoint.of("dk_translate",
             "dk_translate: {error} (not whole sectors or blkno < 0)");
     private static final TracePoint NO_PARTITION = TracePoint.of("dk_strategy", "dk_strategy: no partition {part} -> {error}");
-    private static final TracePoint NO_SECPERCYL = TracePoint.of("bounds_check_with_label",
+    static final TracePoint NO_SECPERCYL = TracePoint.of("bounds_check_with_label",
             "bounds_check_with_label: d_secpercyl 0 -> {error}");
     private static final TracePoint PAST_END = TracePoint.of("bounds_check",
             "bounds_check: {error}, blkno {blkno} past the end {limit}");
@@ -634,12 +552,4 @@ public final class Disk implements AutoCloseable {
             "bounds_check_with_label: write of {dev} sectors {first}-{last} covers the label sector {label_sector}"
                     + " (DIOCWLABEL off) -> {error}");
     private static final TracePoint DK_IOCTL = TracePoint.of("dk_ioctl", "dk_ioctl {dev} {cmd} -> {error}");
-    private static final TracePoint DISCARD_EINVAL = TracePoint.of("dk_discard",
-            "dk_discard: {error} (not whole sectors or blkno < 0)");
-    private static final TracePoint DISCARD_NO_PARTITION = TracePoint.of("dk_discard", "dk_discard: no partition");
-    private static final TracePoint DISCARD_PAST_END = TracePoint.of("dk_discard",
-            "dk_discard: blkno {blkno} past the end {limit} -> {error}");
-    private static final TracePoint DISCARD_LABEL = TracePoint.of("dk_discard",
-            "dk_discard: range covers the label sector {label_sector} -> {error}");
-    private static final TracePoint DK_DISCARD = TracePoint.of("dk_discard", "dk_discard {dev} bytes {pos}+{len} -> {error}");
 }
