@@ -57,7 +57,7 @@ public final class DmTargetMsgIoctl implements DmIoctlHandler {
             return Errno.EINVAL;
         }
         String[] argv = DmTableLoadIoctl.tokens(msg, Integer.MAX_VALUE);
-        dm.trace(3, MESSAGE, en, msg);
+        dm.trace(3, MESSAGE, en.toString(), msg);
         Errno e = en.target.message(en, argv, dm.tracing() ? dm.traceSink() : null, 4);
         return e;
     }
