@@ -18,7 +18,7 @@ import org.dmemu.proplib.PropObject;
  * <ul>
  *   <li>A failure is a {@link PropParseException} with a reason and a byte offset
  *       ({@link #fail}); libprop returns false/NULL.</li>
- *   <li>The tag name is matched once into a kind ({@link #kindOf}) instead of by
+ *   <li>The tag name is matched once into a kind ({@code kindOf}) instead of by
  *       {@code strncmp} against each internalizer table entry; the accept/reject result is the
  *       same.</li>
  *   <li>Shortcuts ({@link #literalTag}, the end-tag fast path of {@link #findTag}) recognise a
