@@ -9,7 +9,8 @@ import java.util.Map;
  * NetBSD function), the call depth and the step's values.
  *
  * <p>The values are the emitter's own and are read, not copied: a listener that keeps an event
- * past its {@link TraceListener#event} call keeps its {@link #text()} or {@link #values()}.
+ * past its {@link TraceListener#event} call keeps its {@link #text()} or {@link #values()}. As a
+ * record holding an array, two events are equal only when they hold the same array.
  *
  * @param thread the label of the thread that took the step ({@code "[kmirrord] "}), or ""
  * @param depth  the call depth, the indentation level of the text line
